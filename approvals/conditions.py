@@ -1,0 +1,127 @@
+"""Conditions of conditional steps, stored as JSON in the chain template and read from the form.
+
+    {"field": "is_special", "op": "eq", "value": true}
+    {"field": "estimated_amount", "op": "gt", "value": "5000000"}
+    {"any": [cond, ...]}   {"all": [cond, ...]}   {"not": cond}
+    {"op": "discount_below_limit", "role": "SALES_DIR"}
+
+Evaluation is pure: it returns (applies, reason) and never writes.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+_OPS = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "gt": lambda a, b: a is not None and a > b,
+    "gte": lambda a, b: a is not None and a >= b,
+    "lt": lambda a, b: a is not None and a < b,
+    "lte": lambda a, b: a is not None and a <= b,
+    "truthy": lambda a, b: bool(a),
+}
+_OP_WORDS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "truthy": ""}
+
+
+def _num(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+
+
+def _label(kind, name):
+    spec = kind.field(name) if kind else None
+    return spec.label if spec else name
+
+
+def _fmt_pct(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def discount_rate(data) -> Decimal | None:
+    """折扣率 = 对外报价金额 / 估算价, in percent with two decimals."""
+    try:
+        quote = Decimal(str(data.get("quote_amount")))
+        listed = Decimal(str(data.get("list_price")))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if listed <= 0:
+        return None
+    return (quote / listed * 100).quantize(Decimal("0.01"))
+
+
+def role_discount_limit(role_code) -> Decimal | None:
+    """The most permissive limit among the role's holders: only below it does no holder suffice."""
+    from org.selectors import users_with_role
+
+    from .models import DiscountLimit
+
+    limits = list(
+        DiscountLimit.objects.filter(user__in=users_with_role(role_code)).values_list(
+            "min_rate", flat=True
+        )
+    )
+    return min(limits) if limits else None
+
+
+def evaluate(condition, data: dict, kind=None) -> tuple[bool, str]:
+    if not condition:
+        return True, ""
+    if "any" in condition:
+        results = [evaluate(c, data, kind) for c in condition["any"]]
+        hits = [r for ok, r in results if ok]
+        if hits:
+            return True, "；".join(hits)
+        return False, _("均不满足：") + "；".join(r for _ok, r in results)
+    if "all" in condition:
+        results = [evaluate(c, data, kind) for c in condition["all"]]
+        if all(ok for ok, _r in results):
+            return True, "；".join(r for _ok, r in results)
+        return False, "；".join(r for ok, r in results if not ok)
+    if "not" in condition:
+        ok, reason = evaluate(condition["not"], data, kind)
+        return (not ok), (_("并非：") + reason)
+    op = condition.get("op", "eq")
+    if op == "discount_below_limit":
+        return _discount_below_limit(condition, data)
+    name = condition["field"]
+    actual, expected = _num(data.get(name)), _num(condition.get("value"))
+    try:
+        ok = _OPS[op](actual, expected)
+    except TypeError:
+        ok = False
+    label = _label(kind, name)
+    if op == "truthy" or isinstance(expected, bool):
+        want = True if op == "truthy" else expected
+        ok = (bool(actual) != want) if op == "ne" else (bool(actual) == want)
+        shown = _("是") if bool(actual) else _("否")
+        return ok, _("%(label)s为“%(value)s”") % {"label": label, "value": shown}
+    reason = _("%(label)s %(actual)s %(op)s %(expected)s") % {
+        "label": label,
+        "actual": actual if actual is not None else _("未填"),
+        "op": _OP_WORDS[op] if ok else _("不满足") + _OP_WORDS[op],
+        "expected": expected,
+    }
+    return ok, reason
+
+
+def _discount_below_limit(condition, data) -> tuple[bool, str]:
+    from org.models import Role
+
+    rate = discount_rate(data)
+    role_code = condition.get("role", "SALES_DIR")
+    role = Role.objects.filter(code=role_code).first()
+    role_name = role.name if role else role_code
+    limit = role_discount_limit(role_code)
+    if rate is None:
+        return False, _("折扣率无法计算（缺少估算价或对外报价金额）")
+    if limit is None:
+        return False, _("%(role)s未设置折扣权限") % {"role": role_name}
+    args = {"rate": _fmt_pct(rate), "role": role_name, "limit": _fmt_pct(limit)}
+    if rate < limit:
+        return True, _("折扣率 %(rate)s 低于%(role)s权限 %(limit)s") % args
+    return False, _("折扣率 %(rate)s 不低于%(role)s权限 %(limit)s") % args

@@ -1,0 +1,392 @@
+"""Forms, their approval chains, steps, decisions, copies, attachments and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class FormStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("审批中")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+EDITABLE_STATUSES = (FormStatus.DRAFT, FormStatus.RETURNED, FormStatus.WITHDRAWN)
+
+
+class StepKind(models.TextChoices):
+    SINGLE = "single", _("审批")
+    ALL = "all", _("会签")
+    ANY = "any", _("或签")
+    QUORUM = "quorum", _("多数签")
+    FILL = "fill", _("填写并审批")
+
+
+class Sequence(models.Model):
+    """A named counter for project and form numbers, only ever incremented under a row lock:
+    two submissions never get the same number, and a number once issued is never issued again."""
+
+    key = models.CharField(max_length=60, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+
+class ChainTemplate(models.Model):
+    kind = models.CharField(_("表单类型"), max_length=30)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    name = models.CharField(_("名称"), max_length=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("审批流程模板")
+        verbose_name_plural = _("审批流程模板")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="unique_chain_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(is_active=True), name="one_active_chain_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+
+class ChainStepTemplate(models.Model):
+    template = models.ForeignKey(
+        ChainTemplate, verbose_name=_("流程模板"), on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("步骤名称"), max_length=60)
+    role_label = models.CharField(_("审批角色"), max_length=60)
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=StepKind.choices, default=StepKind.SINGLE
+    )
+    approvers = models.CharField(
+        _("审批人"),
+        max_length=200,
+        help_text=_(
+            "逗号分隔：role:角色代码、dept_manager:submitter、dept_manager:部门代码、"
+            "dept:部门代码、project:pm / project:presales_lead / project:sales_lead、field:字段名"
+        ),
+    )
+    quorum = models.PositiveSmallIntegerField(_("最少同意人数"), null=True, blank=True)
+    fill_fields = models.JSONField(_("填写字段"), default=list, blank=True)
+    condition = models.JSONField(_("条件"), null=True, blank=True)
+    sla_days = models.PositiveSmallIntegerField(_("处理时限(工作日)"), default=2)
+
+    class Meta:
+        ordering = ["template", "order"]
+        verbose_name = _("流程步骤")
+        verbose_name_plural = _("流程步骤")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="unique_step_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class Form(ConcurrentTransitionMixin, models.Model):
+    kind = models.CharField(_("表单类型"), max_length=30, db_index=True)
+    number = models.CharField(_("表单编号"), max_length=40, unique=True)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+    data = models.JSONField(_("表单内容"), default=dict, blank=True)
+    status = FSMField(
+        _("状态"),
+        default=FormStatus.DRAFT,
+        choices=FormStatus.choices,
+        protected=True,
+        db_index=True,
+    )
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="submitted_forms",
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("申请部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chain = models.ForeignKey(
+        ChainTemplate,
+        verbose_name=_("审批流程"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+    current_step = models.PositiveSmallIntegerField(_("当前步骤"), null=True, blank=True)
+    round = models.PositiveIntegerField(_("提交轮次"), default=0)
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("更正自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    approved_data_hash = models.CharField(_("批准内容摘要"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("表单")
+        verbose_name_plural = _("表单")
+        indexes = [
+            models.Index(fields=["project", "kind"]),
+            models.Index(fields=["submitter", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self):
+        from .kinds import get_kind
+
+        spec = get_kind(self.kind, missing_ok=True)
+        return spec.title if spec else self.kind
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    # The state graph. Bodies only set fields in memory; services save and log.
+    @transition(field=status, source=list(EDITABLE_STATUSES), target=FormStatus.IN_REVIEW)
+    def submit(self, *, when):
+        self.round += 1
+        self.submitted_at = when
+        self.closed_at = None
+
+    @transition(field=status, source=FormStatus.IN_REVIEW, target=FormStatus.APPROVED)
+    def approve(self, *, when, data_hash):
+        self.current_step = None
+        self.closed_at = when
+        self.approved_data_hash = data_hash
+
+    @transition(field=status, source=FormStatus.IN_REVIEW, target=FormStatus.REJECTED)
+    def reject(self, *, when):
+        self.current_step = None
+        self.closed_at = when
+
+    @transition(field=status, source=FormStatus.IN_REVIEW, target=FormStatus.RETURNED)
+    def send_back(self):
+        self.current_step = None
+
+    @transition(field=status, source=FormStatus.IN_REVIEW, target=FormStatus.WITHDRAWN)
+    def withdraw(self):
+        self.current_step = None
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", _("未开始")
+    ACTIVE = "active", _("审批中")
+    APPROVED = "approved", _("已同意")
+    REJECTED = "rejected", _("已驳回")
+    RETURNED = "returned", _("已退回")
+    SKIPPED = "skipped", _("不适用")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class FormStep(models.Model):
+    """A step of one submission round, copied from the chain template when the form is submitted."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveIntegerField()
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=60)
+    role_label = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=StepKind.choices)
+    approvers = models.CharField(max_length=200)
+    quorum = models.PositiveSmallIntegerField(null=True, blank=True)
+    fill_fields = models.JSONField(default=list, blank=True)
+    condition = models.JSONField(null=True, blank=True)
+    sla_days = models.PositiveSmallIntegerField(default=2)
+    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING)
+    # How many times the step has been activated (a return to it activates it again).
+    passes = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["form", "round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "round", "order"], name="unique_form_step"),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return f"{self.form_id}#{self.round}.{self.order} {self.name}"
+
+
+class StepAssignee(models.Model):
+    step = models.ForeignKey(FormStep, on_delete=models.CASCADE, related_name="assignees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["step", "user"], name="unique_step_assignee"),
+        ]
+        indexes = [models.Index(fields=["user", "step"])]
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    REJECT = "reject", _("驳回")
+    RETURN = "return", _("退回修改")
+
+
+class Decision(models.Model):
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="decisions")
+    step = models.ForeignKey(FormStep, on_delete=models.CASCADE, related_name="decisions")
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_made"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions_delegated",
+    )
+    # The assignee whose seat the decision fills: the decider, or the person they stood in for.
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    step_pass = models.PositiveSmallIntegerField(default=1)
+    decision = models.CharField(max_length=10, choices=DecisionKind.choices)
+    comment = models.TextField(blank=True)
+    data_hash = models.CharField(max_length=64)
+    to_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One decision per seat per activation of a step: a double click or a racing thread
+            # cannot add a second one even if the service's own checks were bypassed.
+            models.UniqueConstraint(
+                fields=["step", "principal", "step_pass"], name="unique_decision_per_seat"
+            ),
+        ]
+
+
+class CopyKind(models.TextChoices):
+    ORIGINAL = "original", _("原件存档")
+    COPY = "copy", _("抄送")
+    ARCHIVE = "archive", _("存档")
+
+
+class FormCopy(models.Model):
+    """An approved form lands in the archive list of the departments the policy names."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="copies")
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="form_copies"
+    )
+    kind = models.CharField(max_length=10, choices=CopyKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["form", "department"], name="unique_form_copy"),
+        ]
+
+
+class Attachment(models.Model):
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.original_name
+
+
+class AuditHead(models.Model):
+    """A single row locked by every audit append, so the hash chain has one order."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEvent(models.Model):
+    """Append-only and hash-chained; on PostgreSQL a trigger refuses UPDATE and DELETE."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    verb = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    form = models.ForeignKey(
+        Form, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self):
+        return f"#{self.seq} {self.verb}"
+
+
+class DiscountLimit(models.Model):
+    """折扣权限: the lowest 折扣率 (对外报价金额 / 估算价, in %) an approver may approve alone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.CASCADE,
+        related_name="discount_limit",
+    )
+    min_rate = models.DecimalField(_("最低折扣率(%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("折扣权限")
+        verbose_name_plural = _("折扣权限")
+
+    def __str__(self):
+        return f"{self.user}: {self.min_rate}%"

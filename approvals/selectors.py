@@ -1,0 +1,85 @@
+"""Reads of forms: visibility, the approval queue, and the prefetches that keep queries flat.
+
+Visibility is a query filter (indexed EXISTS subqueries), not per-object permission rows: it
+stays fast with millions of forms. A form is seen by its submitter, the approvers of its steps
+(past and current) and their delegates, the departments that received a copy, directors and the
+GM (roles with `sees_all_forms`), and administrators.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from org.selectors import principals_for, user_sees_all
+
+from .models import Decision, Form, FormCopy, FormStatus, FormStep, StepAssignee, StepStatus
+
+
+def forms_visible_to(user, qs=None):
+    qs = Form.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if user_sees_all(user):
+        return qs
+    principals = principals_for(user)
+    approver = StepAssignee.objects.filter(step__form=OuterRef("pk"), user_id__in=principals)
+    condition = Q(submitter_id__in=principals) | Q(Exists(approver))
+    if user.department_id:
+        copy = FormCopy.objects.filter(form=OuterRef("pk"), department_id=user.department_id)
+        condition |= Q(Exists(copy))
+    return qs.filter(condition)
+
+
+def form_visible_to(user, form) -> bool:
+    return forms_visible_to(user, Form.objects.filter(pk=form.pk)).exists()
+
+
+def form_detail_queryset():
+    return Form.objects.select_related(
+        "submitter", "department", "project", "chain", "previous"
+    ).prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=FormStep.objects.order_by("round", "order").prefetch_related(
+                Prefetch("assignees", queryset=StepAssignee.objects.select_related("user")),
+            ),
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("decider", "on_behalf_of", "step").order_by(
+                "created_at", "id"
+            ),
+        ),
+        Prefetch("copies", queryset=FormCopy.objects.select_related("department")),
+    )
+
+
+def queue_for(user):
+    """Active steps waiting on the user, as themselves or as a delegate, oldest due first.
+
+    Returns FormStep rows annotated with the principal seat (`seat_user_id`)."""
+    principals = principals_for(user)
+    seats = (
+        StepAssignee.objects.filter(
+            user_id__in=principals,
+            step__status=StepStatus.ACTIVE,
+            step__form__status=FormStatus.IN_REVIEW,
+        )
+        .exclude(
+            Exists(
+                Decision.objects.filter(
+                    step=OuterRef("step"),
+                    principal=OuterRef("user"),
+                    step_pass=OuterRef("step__passes"),
+                )
+            )
+        )
+        .select_related(
+            "user",
+            "step",
+            "step__form",
+            "step__form__project",
+            "step__form__submitter",
+            "step__form__department",
+        )
+        .order_by("step__due_at", "step_id")
+    )
+    return seats

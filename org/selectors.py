@@ -1,0 +1,89 @@
+"""Reads about people and roles, shared by the engine, the API and the UI."""
+
+from django.utils import timezone
+
+from .models import Delegation, InitiationRule, RoleAssignment, User
+
+DIRECTOR_ROLE_CODES = ("GM", "SALES_DIR", "COST_DIR", "TECH_LEAD")
+
+
+def users_with_role(code: str):
+    return User.objects.filter(
+        is_active=True, role_assignments__role__code=code, role_assignments__active=True
+    ).order_by("id")
+
+
+def user_role_codes(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_sipm_role_codes", None)
+    if cache is None:
+        cache = set(
+            RoleAssignment.objects.filter(user=user, active=True).values_list("role__code", flat=True)
+        )
+        user._sipm_role_codes = cache
+    return cache
+
+
+def user_has_role(user, code: str) -> bool:
+    return code in user_role_codes(user)
+
+
+def user_sees_all(user) -> bool:
+    """Admins, directors and the GM see every form and project."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return RoleAssignment.objects.filter(user=user, active=True, role__sees_all_forms=True).exists()
+
+
+def principals_for(user, day=None) -> list[int]:
+    """The ids of the user and of everyone who delegated to them on `day`."""
+    ids = [user.pk]
+    ids += list(
+        Delegation.objects.active_on(day).filter(delegate=user).values_list("principal_id", flat=True)
+    )
+    return ids
+
+
+def active_delegates_of(user_ids, day=None) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    rows = Delegation.objects.active_on(day).filter(principal_id__in=list(user_ids))
+    for principal_id, delegate_id in rows.values_list("principal_id", "delegate_id"):
+        out.setdefault(principal_id, []).append(delegate_id)
+    return out
+
+
+def initiation_refusal(user) -> str | None:
+    """None when the user holds 立项权 [§2]; otherwise the reason, in the user's language."""
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated or not user.is_active:
+        return _("请先登录。")
+    if user.department_id is None:
+        return _("您没有所属部门，无立项权。")
+    rules = InitiationRule.objects.filter(active=True, department_id=user.department_id)
+    for rule in rules:
+        if user.position < rule.min_position:
+            continue
+        if rule.sales_only and not user_has_role(user, "SALES"):
+            continue
+        return None
+    return _(
+        "您没有立项权：只有总经办成员、市场部和客户服务部的销售人员、"
+        "技术服务部主管及以上人员可以发起立项。"
+    )
+
+
+def department_manager(department):
+    return department.manager if department is not None else None
+
+
+def superusers():
+    return User.objects.filter(is_active=True, is_superuser=True).order_by("id")
+
+
+def today():
+    return timezone.localdate()
+

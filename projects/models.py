@@ -1,0 +1,152 @@
+"""Projects and their lifecycle stages."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import (
+    RETURN_VALUE,
+    ConcurrentTransitionMixin,
+    FSMField,
+    TransitionNotAllowed,
+    transition,
+)
+
+
+class Stage(models.TextChoices):
+    INITIATING = "initiating", _("立项申请")
+    INITIATED = "initiated", _("已立项")
+    PRESALES = "presales", _("售前支持")
+    QUOTING = "quoting", _("报价")
+    BUDGETING = "budgeting", _("预算")
+    CONTRACTING = "contracting", _("合同审批")
+    SIGNED = "signed", _("已签约")
+    COMMISSIONING = "commissioning", _("委托")
+    IMPLEMENTING = "implementing", _("实施")
+    EVALUATING = "evaluating", _("评估")
+    SETTLING = "settling", _("回款/决算")
+    HANDOVER = "handover", _("资料移交")
+    CLOSED = "closed", _("归档")
+    REJECTED = "rejected", _("立项驳回")
+    TERMINATED = "terminated", _("终止")
+
+
+# The main line, in order; a project only ever moves forward along it.
+STAGE_ORDER = [
+    Stage.INITIATING,
+    Stage.INITIATED,
+    Stage.PRESALES,
+    Stage.QUOTING,
+    Stage.BUDGETING,
+    Stage.CONTRACTING,
+    Stage.SIGNED,
+    Stage.COMMISSIONING,
+    Stage.IMPLEMENTING,
+    Stage.EVALUATING,
+    Stage.SETTLING,
+    Stage.HANDOVER,
+    Stage.CLOSED,
+]
+STAGE_RANK = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+OPEN_STAGES = STAGE_ORDER[:-1]
+ADVANCEABLE = STAGE_ORDER[1:-1]
+
+
+class Project(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("项目编号"), max_length=30, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    client_name = models.CharField(_("客户单位名称"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    initiator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("项目申请人"),
+        on_delete=models.PROTECT,
+        related_name="initiated_projects",
+    )
+    sales_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销售负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    presales_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("售前负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("项目经理"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("项目组成员"), blank=True, related_name="projects"
+    )
+    stage = FSMField(
+        _("阶段"), default=Stage.INITIATING, choices=Stage.choices, protected=True, db_index=True
+    )
+    early_start = models.BooleanField(_("提前开工"), default=False)
+    estimated_amount = models.DecimalField(
+        _("项目预计合同金额"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    terminated_reason = models.CharField(_("终止原因"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    @property
+    def is_open(self):
+        return self.stage in OPEN_STAGES
+
+    def stage_reached(self, stage) -> bool:
+        return self.stage in STAGE_RANK and STAGE_RANK[self.stage] >= STAGE_RANK[stage]
+
+    def can_advance_to(self, target) -> bool:
+        return (
+            self.stage in STAGE_RANK
+            and target in STAGE_RANK
+            and STAGE_RANK[target] > STAGE_RANK[self.stage]
+        )
+
+    # Transition bodies only set fields in memory; projects.services saves and logs.
+    @transition(
+        field=stage,
+        source=OPEN_STAGES,
+        target=RETURN_VALUE(*ADVANCEABLE, Stage.CLOSED),
+    )
+    def advance(self, target, *, when=None):
+        if not self.can_advance_to(target):
+            raise TransitionNotAllowed(f"{self.stage} → {target} is not forward")
+        if target == Stage.CLOSED:
+            self.closed_at = when
+        return target
+
+    @transition(field=stage, source=Stage.INITIATING, target=Stage.REJECTED)
+    def reject_initiation(self, *, when):
+        self.closed_at = when
+
+    @transition(field=stage, source=OPEN_STAGES, target=Stage.TERMINATED)
+    def terminate(self, *, reason, when):
+        self.terminated_reason = reason
+        self.closed_at = when

@@ -1,0 +1,146 @@
+"""Writes to projects: creation from an initiation form, stage moves driven by form approvals,
+termination. Called from approvals.services inside their transaction."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_append
+from approvals.kinds import get_kind
+from approvals.numbering import next_number
+from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
+
+from .models import Project, Stage
+
+PROJECT_PREFIX = "SI"
+
+
+def project_create_for_initiation(*, acting_user, data) -> Project:
+    from org.selectors import initiation_refusal
+
+    refusal = initiation_refusal(acting_user)
+    if refusal:
+        raise Refused(refusal)
+    project = Project.objects.create(
+        number=next_number(PROJECT_PREFIX),
+        name=data.get("project_name") or _("（未命名项目）"),
+        client_name=data.get("client_name") or "",
+        department=acting_user.department,
+        initiator=acting_user,
+        sales_lead=acting_user,
+        estimated_amount=Decimal(data["estimated_amount"])
+        if data.get("estimated_amount")
+        else None,
+    )
+    audit_append(
+        verb="project.created",
+        actor=acting_user,
+        project=project,
+        payload={"number": project.number, "name": project.name},
+    )
+    return project
+
+
+def project_sync_from_initiation(*, project_id, data):
+    """While the initiation is a draft, the project's name and client follow it."""
+    Project.objects.filter(pk=project_id, stage=Stage.INITIATING).update(
+        name=data.get("project_name") or _("（未命名项目）"),
+        client_name=data.get("client_name") or "",
+        estimated_amount=Decimal(data["estimated_amount"])
+        if data.get("estimated_amount")
+        else None,
+    )
+
+
+def _move(project, target, *, acting_user, when, form=None):
+    if not project.can_advance_to(target):
+        return False
+    old = project.stage
+    project.advance(target, when=when)
+    project.save()
+    audit_append(
+        verb="project.stage",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"from": old, "to": target},
+    )
+    return True
+
+
+def _locked(project_id) -> Project:
+    return Project.objects.select_for_update().get(pk=project_id)
+
+
+def project_on_form_submitted(*, form, acting_user, when):
+    spec = get_kind(form.kind)
+    if form.project_id and spec.stage_on_submit:
+        _move(
+            _locked(form.project_id),
+            spec.stage_on_submit,
+            acting_user=acting_user,
+            when=when,
+            form=form,
+        )
+
+
+def project_on_form_approved(*, form, acting_user, when):
+    spec = get_kind(form.kind)
+    if form.project_id and spec.stage_on_approve:
+        _move(
+            _locked(form.project_id),
+            spec.stage_on_approve,
+            acting_user=acting_user,
+            when=when,
+            form=form,
+        )
+
+
+def project_on_form_rejected(*, form, acting_user, when):
+    spec = get_kind(form.kind)
+    if not (form.project_id and spec.creates_project):
+        return
+    project = _locked(form.project_id)
+    if project.stage == Stage.INITIATING:
+        project.reject_initiation(when=when)
+        project.save()
+        audit_append(
+            verb="project.stage",
+            actor=acting_user,
+            project=project,
+            form=form,
+            payload={"from": Stage.INITIATING, "to": Stage.REJECTED},
+        )
+
+
+def project_terminate(*, acting_user, project_id, reason) -> Project:
+    from org.selectors import user_sees_all
+
+    from .selectors import project_visible_to
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写终止原因。"), fields={"reason": _("必填。")})
+    with transaction.atomic():
+        project = Project.objects.select_for_update().filter(pk=project_id).first()
+        if project is None or not project_visible_to(acting_user, project):
+            raise NotVisible(_("项目不存在或无权查看。"))
+        if not (user_sees_all(acting_user) or project.sales_lead_id == acting_user.pk):
+            raise Refused(_("只有销售负责人、总监或总经理可以终止项目。"))
+        if not project.is_open:
+            raise Conflict(
+                _("项目已“%(s)s”，不能终止。") % {"s": project.get_stage_display()},
+                code="wrong_state",
+            )
+        old = project.stage
+        project.terminate(reason=reason, when=timezone.now())
+        project.save()
+        audit_append(
+            verb="project.terminated",
+            actor=acting_user,
+            project=project,
+            payload={"from": old, "reason": reason},
+        )
+    return project
