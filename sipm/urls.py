@@ -7,8 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # REST API v1: forms, projects, queue, files (sipm.api_urls); PDFs and finance add theirs.
+    path("api/v1/", include("documents.urls")),
+    path("api/v1/", include("finance.urls")),
+    path("api/v1/", include("sipm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The browser UI.
+    path("", include("documents.web_urls")),
+    path("", include("sipm.web_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

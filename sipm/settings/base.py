@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "projects",
     "approvals",
     "finance",
+    "documents",
+    "notifications",
 ]
 
 MIDDLEWARE = [
