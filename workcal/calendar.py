@@ -45,7 +45,7 @@ def _overrides(start: date, end: date) -> dict[date, bool]:
 
 def today() -> date:
     """Today in Shanghai."""
-    return timezone.localdate(timezone=SHANGHAI)
+    return datetime.now(SHANGHAI).date()
 
 
 def is_working_day(day: date) -> bool:

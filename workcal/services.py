@@ -26,7 +26,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d")
 def _replace_year(year: int, rows, *, source: str, acting_user=None) -> CalendarYear:
     """Replace every stored day of `year` with `rows` and mark the year complete."""
     with transaction.atomic():
-        CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)).delete()
+        CalendarDay.objects.filter(
+            date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
+        ).delete()
         CalendarDay.objects.bulk_create(
             [CalendarDay(date=d, is_working=w, name=n) for d, w, n in rows], batch_size=500
         )
@@ -101,7 +103,9 @@ class CalendarImportResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return _("导入失败：共 %(count)d 处错误，未写入任何数据。") % {"count": len(self.errors)}
+            return _("导入失败：共 %(count)d 处错误，未写入任何数据。") % {
+                "count": len(self.errors)
+            }
         return _(
             "已导入 %(year)d 年日历：文件列出 %(rows)d 天（休息 %(holidays)d 天、上班 %(workdays)d 天），"
             "其余日期按周一至周五计算。"
@@ -160,8 +164,11 @@ def calendar_import_csv(*, acting_user, file_obj, year: int | None = None) -> Ca
     result = CalendarImportResult(year=year)
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         result.errors.append(
-            RowError(0, _("年份 %(year)s 无效，应在 %(min)d 到 %(max)d 之间。")
-                     % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR})
+            RowError(
+                0,
+                _("年份 %(year)s 无效，应在 %(min)d 到 %(max)d 之间。")
+                % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR},
+            )
         )
         return result
     raw = file_obj.read(CSV_MAX_BYTES + 1)
@@ -193,7 +200,8 @@ def calendar_import_csv(*, acting_user, file_obj, year: int | None = None) -> Ca
             result.errors.append(
                 RowError(
                     line,
-                    _("应为 2 或 3 列（日期,是否上班,名称），实际 %(count)d 列。") % {"count": len(cells)},
+                    _("应为 2 或 3 列（日期,是否上班,名称），实际 %(count)d 列。")
+                    % {"count": len(cells)},
                 )
             )
             continue
@@ -224,7 +232,8 @@ def calendar_import_csv(*, acting_user, file_obj, year: int | None = None) -> Ca
                 )
             elif day in parsed:
                 problems.append(
-                    _("日期 %(date)s 与第 %(other)d 行重复。") % {"date": day, "other": first_line[day]}
+                    _("日期 %(date)s 与第 %(other)d 行重复。")
+                    % {"date": day, "other": first_line[day]}
                 )
         if problems:
             result.errors.extend(RowError(line, p) for p in problems)

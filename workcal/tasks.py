@@ -29,7 +29,9 @@ def calendar_missing_notice() -> list[int]:
                 _notice, created = CalendarNotice.objects.get_or_create(year=year, sent_on=day)
                 if not created:
                     continue
-                logger.warning("No holiday schedule for %s; working days follow Monday-Friday.", year)
+                logger.warning(
+                    "No holiday schedule for %s; working days follow Monday-Friday.", year
+                )
                 mail_admins(
                     _("%(year)d 年法定节假日安排尚未导入") % {"year": year},
                     _(

@@ -65,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workcal.context_processors.calendar_warning",
             ],
         },
     },
@@ -160,6 +161,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+ADMINS = [tuple(a.split(":", 1)) for a in env.list("DJANGO_ADMINS", default=["SIPM 管理员:admin@example.com"])]
 
 LOGGING = {
     "version": 1,

@@ -95,6 +95,7 @@ def test_weekday_after_the_package_matches():
         (date(2026, 9, 30), 3, date(2026, 10, 10)),  # the Saturday worked
         (date(2026, 9, 30), 4, date(2026, 10, 12)),
         (date(2026, 10, 3), 0, date(2026, 10, 8)),  # 0 from a holiday: next working day
+        (date(2026, 10, 3), 1, date(2026, 10, 8)),  # 1 from a holiday: the first working day after
         (date(2026, 9, 30), 0, date(2026, 9, 30)),
         (date(2026, 9, 18), 1, date(2026, 9, 20)),  # Fri + 1 = Sunday worked
         (date(2026, 2, 13), 1, date(2026, 2, 14)),  # Fri + 1 = Saturday worked

@@ -15,10 +15,10 @@ class Command(BaseCommand):
     help = "从 chinesecalendar 软件包载入法定节假日与调休安排（默认：软件包覆盖的所有年份）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, action="append", dest="years",
-                            help="只同步这一年（可重复）。")
-        parser.add_argument("--force", action="store_true",
-                            help="覆盖 CSV 导入或手工维护的年份。")
+        parser.add_argument(
+            "--year", type=int, action="append", dest="years", help="只同步这一年（可重复）。"
+        )
+        parser.add_argument("--force", action="store_true", help="覆盖 CSV 导入或手工维护的年份。")
 
     def handle(self, *args, years=None, force=False, **options):
         supported = sources.supported_years()
@@ -31,15 +31,19 @@ class Command(BaseCommand):
                 )
         result = calendar_sync_from_package(years=years, force=force)
         if result.synced:
-            self.stdout.write(self.style.SUCCESS(
-                f"已同步 {len(result.synced)} 年：{_years(result.synced)}。"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(f"已同步 {len(result.synced)} 年：{_years(result.synced)}。")
+            )
         if result.skipped:
-            self.stdout.write(self.style.WARNING(
-                f"跳过导入或手工维护的年份：{'、'.join(map(str, result.skipped))}（加 --force 覆盖）。"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"跳过导入或手工维护的年份：{'、'.join(map(str, result.skipped))}（加 --force 覆盖）。"
+                )
+            )
         missing = missing_years()
         if missing:
-            self.stdout.write(self.style.WARNING(
-                f"{'、'.join(map(str, missing))} 年仍无数据，按周一至周五计算工作日。"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{'、'.join(map(str, missing))} 年仍无数据，按周一至周五计算工作日。"
+                )
+            )
