@@ -127,7 +127,7 @@ cmd_test() {
     setup
     local args=()
     # Run in parallel when pytest-xdist is installed and the caller did not choose.
-    if "$PY" -c 'import xdist' 2>/dev/null && [[ " $* " != *" -n "* ]]; then
+    if "$PY" -c "import xdist" 2>/dev/null && [[ " $* " != *" -n "* && " $* " != *"no:xdist"* ]]; then
         args+=(-n auto)
     fi
     say "Running the test suite (database: ${DATABASE_URL:-SQLite in memory}," \
@@ -145,15 +145,19 @@ stop_all() {
     trap - INT TERM EXIT
     if ((${#PIDS[@]})); then
         say "Stopping web, worker and beat…"
-        local pid
-        # Each service runs in its own process group (setsid), so this also stops its children.
-        for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+        local pid _
+        # Ask each service's main process first, so Celery shuts down warmly…
+        for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
         for _ in $(seq 1 20); do
             local alive=0
             for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
             ((alive)) || break
             sleep 0.5
         done
+        # …then clean up what is left in each process group (setsid made one per service),
+        # e.g. runserver's child, which outlives its autoreloader parent.
+        for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+        sleep 1
         for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
     fi
     exit "${1:-0}"
@@ -197,7 +201,7 @@ cmd_start() {
   Admin:  http://localhost:$PORT/admin/   (admin / sipm-demo)
   Demo logins (password sipm-demo for all):
 EOF
-    "$PY" manage.py shell -c 'from org.demo import demo_logins_table; print(demo_logins_table())' \
+    "$PY" manage.py shell -v 0 -c 'from org.demo import demo_logins_table; print(demo_logins_table())' \
         | sed 's/^/    /'
     echo
     say "Press Ctrl-C to stop web, worker and beat."

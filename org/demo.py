@@ -38,13 +38,28 @@ DEMO_USERS = [
     DemoUser("ts_mgr", "钱技服", "TS", Position.MANAGER, manages=("TS",)),
     DemoUser("presales", "孙售前", "TS", Position.STAFF, roles=("PRESALES",)),
     DemoUser(
-        "tech_lead", "周技术", "TECH_LEAD", Position.DIRECTOR, roles=("TECH_LEAD",), manages=("TECH_LEAD",)
+        "tech_lead",
+        "周技术",
+        "TECH_LEAD",
+        Position.DIRECTOR,
+        roles=("TECH_LEAD",),
+        manages=("TECH_LEAD",),
     ),
     DemoUser(
-        "sales_dir", "吴总监", "SALES_DIR", Position.DIRECTOR, roles=("SALES_DIR",), manages=("SALES_DIR",)
+        "sales_dir",
+        "吴总监",
+        "SALES_DIR",
+        Position.DIRECTOR,
+        roles=("SALES_DIR",),
+        manages=("SALES_DIR",),
     ),
     DemoUser(
-        "cost_dir", "郑成本", "COST_DIR", Position.DIRECTOR, roles=("COST_DIR",), manages=("COST_DIR",)
+        "cost_dir",
+        "郑成本",
+        "COST_DIR",
+        Position.DIRECTOR,
+        roles=("COST_DIR",),
+        manages=("COST_DIR",),
     ),
     DemoUser("gm", "陈总", "GM", Position.GENERAL_MANAGER, roles=("GM",), manages=("GM", "GMO")),
     DemoUser("pmo", "冯项管", "PMO", Position.STAFF, roles=("PMO",)),
@@ -125,7 +140,9 @@ def seed_demo_org() -> dict[str, User]:
     discount_limit = _discount_limit_model()
     if discount_limit is not None:
         for username, rate in DISCOUNT_LIMITS.items():
-            discount_limit.objects.update_or_create(user=users[username], defaults={"min_rate": rate})
+            discount_limit.objects.update_or_create(
+                user=users[username], defaults={"min_rate": rate}
+            )
 
     return users
 
@@ -134,12 +151,12 @@ def demo_logins_table() -> str:
     """A plain-text table of the demo logins for the console."""
     from .selectors import user_role_codes
 
-    rows = [(_("用户名"), _("姓名"), _("部门"), _("职位"), _("角色"))]
+    rows = [(_("用户名"), _("姓名"), _("部门"), _("职位"), _("角色"), _("任部门经理"))]
     by_name = {
         u.username: u
-        for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS]).select_related(
-            "department"
-        )
+        for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])
+        .select_related("department")
+        .prefetch_related("managed_departments")
     }
     for spec in DEMO_USERS:
         user = by_name.get(spec.username)
@@ -153,6 +170,7 @@ def demo_logins_table() -> str:
                 user.department.name if user.department else "—",
                 str(user.get_position_display()) if user.department else "—",
                 roles or "—",
+                "、".join(d.name for d in user.managed_departments.all()) or "—",
             )
         )
 

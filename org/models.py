@@ -111,7 +111,10 @@ class InitiationRule(models.Model):
     """One clause of 立项权 [§2]: members of a department at or above a position may initiate."""
 
     department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="initiation_rules"
+        Department,
+        verbose_name=_("部门"),
+        on_delete=models.CASCADE,
+        related_name="initiation_rules",
     )
     min_position = models.PositiveSmallIntegerField(
         _("最低职位"), choices=Position.choices, default=Position.STAFF

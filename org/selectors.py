@@ -19,7 +19,9 @@ def user_role_codes(user) -> set[str]:
     cache = getattr(user, "_sipm_role_codes", None)
     if cache is None:
         cache = set(
-            RoleAssignment.objects.filter(user=user, active=True).values_list("role__code", flat=True)
+            RoleAssignment.objects.filter(user=user, active=True).values_list(
+                "role__code", flat=True
+            )
         )
         user._sipm_role_codes = cache
     return cache
@@ -42,7 +44,9 @@ def principals_for(user, day=None) -> list[int]:
     """The ids of the user and of everyone who delegated to them on `day`."""
     ids = [user.pk]
     ids += list(
-        Delegation.objects.active_on(day).filter(delegate=user).values_list("principal_id", flat=True)
+        Delegation.objects.active_on(day)
+        .filter(delegate=user)
+        .values_list("principal_id", flat=True)
     )
     return ids
 
@@ -86,4 +90,3 @@ def superusers():
 
 def today():
     return timezone.localdate()
-

@@ -16,7 +16,9 @@ SERVICE_MARKERS = ("postgres", "redis")
 def _broker_is_redis() -> bool:
     from django.conf import settings
 
-    return str(getattr(settings, "CELERY_BROKER_URL", "") or "").startswith(("redis://", "rediss://"))
+    return str(getattr(settings, "CELERY_BROKER_URL", "") or "").startswith(
+        ("redis://", "rediss://")
+    )
 
 
 def _db_vendor() -> str:
