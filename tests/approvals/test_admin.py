@@ -1,0 +1,36 @@
+"""Chains are data edited in the admin; a version in use is frozen, a copy becomes the next one."""
+
+from django.urls import reverse
+
+from approvals.models import ChainTemplate
+
+from .test_services import submitted
+
+
+def test_a_chain_in_use_is_frozen_and_copying_makes_the_next_version(chain, org, client):
+    submitted(org)
+    client.force_login(org.admin)
+    url = reverse("admin:approvals_chaintemplate_change", args=[chain.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="name"' not in page.content.decode()  # frozen: no editable fields
+
+    changelist = reverse("admin:approvals_chaintemplate_changelist")
+    client.post(changelist, {"action": "copy_as_new_version", "_selected_action": [chain.pk]})
+    v2 = ChainTemplate.objects.get(kind=chain.kind, version=2)
+    assert not v2.is_active and v2.steps.count() == chain.steps.count()
+
+    client.post(changelist, {"action": "activate", "_selected_action": [v2.pk]})
+    chain.refresh_from_db()
+    v2.refresh_from_db()
+    assert v2.is_active and not chain.is_active
+
+
+def test_forms_and_the_audit_log_cannot_be_changed_in_the_admin(chain, org, client):
+    form = submitted(org)
+    client.force_login(org.admin)
+    assert client.get(reverse("admin:approvals_form_change", args=[form.pk])).status_code == 200
+    assert client.get(reverse("admin:approvals_auditevent_changelist")).status_code == 200
+    response = client.post(reverse("admin:approvals_form_change", args=[form.pk]), {"status": "approved"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:approvals_auditevent_add")).status_code == 403
