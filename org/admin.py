@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Delegation, Department, InitiationRule, Role, RoleAssignment, User
@@ -109,3 +109,23 @@ class DelegationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("principal", "delegate")
     list_select_related = ("principal", "delegate")
     readonly_fields = ("created_at",)
+
+    def save_model(self, request, obj, form, change):
+        # Admin edits are audited like the self-service ones (org.services).
+        from approvals.audit import audit_append
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_append(
+                verb="delegation.changed" if change else "delegation.created",
+                actor=request.user,
+                on_behalf_of=obj.principal,
+                payload={
+                    "delegation": obj.pk,
+                    "delegate": obj.delegate_id,
+                    "start_date": obj.start_date.isoformat(),
+                    "end_date": obj.end_date.isoformat(),
+                    "active": obj.active,
+                    "via": "admin",
+                },
+            )
