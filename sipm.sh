@@ -116,9 +116,23 @@ compile_messages() {
     fi
 }
 
+ensure_ui_assets() {
+    # Bootstrap, bootstrap-icons, htmx and ECharts come from npm (package-lock.json); `npm ci`
+    # copies their dist files into static/vendor/ (gitignored). Re-run only when the lock changes.
+    command -v npm >/dev/null 2>&1 || die "npm (Node.js) is required for the UI assets: install nodejs and npm."
+    local stamp="static/vendor/.sipm-lock" want
+    want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+        say "Installing UI assets (npm ci)"
+        npm ci --no-audit --no-fund --loglevel=error
+        echo "$want" >"$stamp"
+    fi
+}
+
 setup() {
     ensure_system_packages
     ensure_venv
+    ensure_ui_assets
     mkdir -p var/log
     compile_messages
 }

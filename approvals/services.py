@@ -66,7 +66,7 @@ def _bump(form, *fields):
 
 def _refuse_unowned(ignored, kind):
     if ignored:
-        names = "、".join(kind.field(n).label if kind.field(n) else n for n in ignored)
+        names = "、".join(str(kind.field(n).label) if kind.field(n) else n for n in ignored)
         raise InvalidInput(
             _("以下字段不能由您填写：%(names)s") % {"names": names},
             fields={n: _("此字段不能由您填写。") for n in ignored},

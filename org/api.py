@@ -83,7 +83,7 @@ class DelegationOut(serializers.Serializer):
     active_today = serializers.BooleanField()
 
 
-class DepartmentOut(serializers.Serializer):
+class DepartmentBriefOut(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -93,7 +93,7 @@ class MeOut(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
-    department = DepartmentOut(allow_null=True)
+    department = DepartmentBriefOut(allow_null=True)
     position = serializers.IntegerField()
     position_label = serializers.CharField()
     is_admin = serializers.BooleanField()

@@ -1,1 +1,31 @@
-urlpatterns = []
+"""REST API v1 (mounted at /api/v1/): auth, me, projects, forms, queue, files."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from approvals.api import FileDownloadView, FileUploadView, FormViewSet, QueueView
+from org.api import MeView, TokenView
+from projects.api import PresalesEvaluationView, PresalesRecordView, ProjectViewSet
+
+router = SimpleRouter()
+router.register("projects", ProjectViewSet, basename="api-project")
+router.register("forms", FormViewSet, basename="api-form")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("queue/", QueueView.as_view(), name="api-queue"),
+    path("files/", FileUploadView.as_view(), name="api-file-upload"),
+    path("files/<int:pk>/", FileDownloadView.as_view(), name="api-file-download"),
+    path(
+        "forms/<int:pk>/presales-record/",
+        PresalesRecordView.as_view(),
+        name="api-presales-record",
+    ),
+    path(
+        "forms/<int:pk>/presales-evaluation/",
+        PresalesEvaluationView.as_view(),
+        name="api-presales-evaluation",
+    ),
+    *router.urls,
+]

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sipm.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "sipm.urls"
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workcal.context_processors.calendar_warning",
+                "sipm.context_processors.navigation",
             ],
         },
     },

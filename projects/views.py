@@ -1,0 +1,311 @@
+"""Browser views: the home page, projects (list and page) and the finance/director dashboard."""
+
+import importlib
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from approvals.kinds import all_kinds
+from approvals.models import EDITABLE_STATUSES, AuditEvent, Form, FormStatus, FormStep, StepStatus
+from approvals.selectors import forms_visible_to, queue_for
+from approvals.webforms import money_text
+from org.selectors import user_has_role, user_sees_all
+from sipm.errors import DomainError
+
+from . import services
+from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
+from .selectors import projects_visible_to
+
+PROJECT_PAGE_SIZE = 20
+HOME_QUEUE_TOP = 5
+HOME_LIST_TOP = 10
+
+
+def _optional(module, name):
+    """A function another area provides, or None while it is not there yet."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def may_see_dashboard(user) -> bool:
+    return user.is_authenticated and (user_sees_all(user) or user_has_role(user, "FINANCE"))
+
+
+def _notifications(user):
+    """Unread in-app notifications, or None while the notifications app has no inbox."""
+    try:
+        from notifications.models import Notification
+    except ImportError:
+        return None
+    return list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
+            "-created_at", "-id"
+        )[:HOME_LIST_TOP]
+    )
+
+
+@login_required
+def home(request):
+    user = request.user
+    queue = queue_for(user)
+    now = timezone.now()
+    top = [
+        {
+            "seat": row,
+            "form": row.step.form,
+            "step": row.step,
+            "overdue": row.step.due_at is not None and row.step.due_at < now,
+            "delegated": row.user_id != user.pk,
+        }
+        for row in queue[:HOME_QUEUE_TOP]
+    ]
+    drafts = list(
+        Form.objects.filter(submitter=user, status__in=EDITABLE_STATUSES)
+        .select_related("project")
+        .order_by("-updated_at")[:HOME_LIST_TOP]
+    )
+    mine_in_review = list(
+        Form.objects.filter(submitter=user, status=FormStatus.IN_REVIEW)
+        .select_related("project")
+        .order_by("-submitted_at")[:HOME_LIST_TOP]
+    )
+    activity = list(
+        AuditEvent.objects.filter(form__submitter=user)
+        .select_related("actor", "on_behalf_of", "form")
+        .order_by("-seq")[:HOME_LIST_TOP]
+    )
+    creating = [k for k in all_kinds() if k.creates_project]
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "queue_count": queue.count(),
+            "queue_top": top,
+            "drafts": drafts,
+            "mine_in_review": mine_in_review,
+            "activity": activity,
+            "notifications": _notifications(user),
+            "creating_kinds": creating,
+        },
+    )
+
+
+@login_required
+def project_list(request):
+    qs = projects_visible_to(
+        request.user, Project.objects.select_related("department", "sales_lead")
+    )
+    stage = request.GET.get("stage") or ""
+    q = (request.GET.get("q") or "").strip()
+    if stage:
+        qs = qs.filter(stage=stage)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(number__icontains=q) | Q(client_name__icontains=q))
+    page = Paginator(qs.order_by("-created_at"), PROJECT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for p in page:
+        p.amount_text = money_text(p.estimated_amount)
+    context = {
+        "page": page,
+        "stages": Stage.choices,
+        "filters": {"stage": stage, "q": q},
+        "creating_kinds": [k for k in all_kinds() if k.creates_project],
+    }
+    if getattr(request, "htmx", False) and request.htmx.target == "project-list":
+        return render(request, "projects/_project_list.html", context)
+    return render(request, "projects/list.html", context)
+
+
+def _timeline(project):
+    rank = STAGE_RANK.get(project.stage)
+    side = project.stage if project.stage not in STAGE_RANK else None
+    items = []
+    for stage in STAGE_ORDER:
+        if rank is None:
+            state = "skipped"
+        elif STAGE_RANK[stage] < rank:
+            state = "done"
+        elif STAGE_RANK[stage] == rank:
+            state = "current"
+        else:
+            state = "todo"
+        items.append({"value": stage, "label": Stage(stage).label, "state": state})
+    return items, (Stage(side).label if side else None)
+
+
+def _startable(user, project):
+    """Kinds the user may start on this project, each with the gate's refusal if any."""
+    out = []
+    if not project.is_open:
+        return out
+    for kind in all_kinds():
+        if kind.creates_project or not kind.needs_project:
+            continue
+        if kind.may_start and kind.may_start(user, project):
+            continue
+        blocked = kind.gate(project, {}) if kind.gate else None
+        out.append({"kind": kind, "blocked": blocked})
+    return out
+
+
+def _render_safely(func, *args):
+    if func is None:
+        return None
+    try:
+        return func(*args)
+    except DomainError:
+        return None
+
+
+@login_required
+def project_detail(request, pk):
+    project = (
+        projects_visible_to(
+            request.user,
+            Project.objects.select_related(
+                "department", "initiator", "sales_lead", "presales_lead", "project_manager"
+            ).prefetch_related("members"),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404(_("项目不存在或无权查看。"))
+    forms = list(
+        forms_visible_to(request.user, project.forms.select_related("submitter")).order_by(
+            "created_at"
+        )
+    )
+    titles = {k.slug: k.title for k in all_kinds()}
+    for form in forms:
+        form.kind_title = titles.get(form.kind, form.kind)
+    history = list(
+        AuditEvent.objects.filter(project=project)
+        .select_related("actor", "on_behalf_of", "form")
+        .order_by("-seq")[:30]
+    )
+    timeline, side_way = _timeline(project)
+    project.amount_text = money_text(project.estimated_amount)
+    budget_versions = _render_safely(_optional("projects.selectors", "budget_versions"), project)
+    budget_vs_actual = _render_safely(_optional("finance.selectors", "budget_vs_actual"), project)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "forms": forms,
+            "history": history,
+            "timeline": timeline,
+            "side_way": side_way,
+            "startable": _startable(request.user, project),
+            "budget_versions": [
+                {**v, "total_text": money_text(v["figures"]["total"])}
+                for v in budget_versions or []
+            ],
+            "bva": _money_cells(budget_vs_actual, ("budget", "actual", "variance")),
+            "may_terminate": project.is_open
+            and (user_sees_all(request.user) or project.sales_lead_id == request.user.pk),
+        },
+    )
+
+
+def _money_cells(rows, names):
+    if not rows:
+        return rows
+    return [{**r, **{f"{n}_text": money_text(r.get(n)) for n in names}} for r in rows]
+
+
+@login_required
+@require_POST
+def project_terminate(request, pk):
+    try:
+        services.project_terminate(
+            acting_user=request.user, project_id=pk, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("项目已终止。"))
+    return redirect("project-detail", pk=pk)
+
+
+@login_required
+def dashboard(request):
+    if not may_see_dashboard(request.user):
+        raise PermissionDenied(_("只有财务和总监可以查看统计看板。"))
+    now = timezone.now()
+    by_stage = dict(Project.objects.order_by().values_list("stage").annotate(n=Count("id")))
+    stage_chart = {
+        "labels": [str(label) for value, label in Stage.choices if by_stage.get(value)],
+        "values": [by_stage[value] for value, _label in Stage.choices if by_stage.get(value)],
+    }
+    titles = {k.slug: k.title for k in all_kinds()}
+    waiting = (
+        FormStep.objects.filter(status=StepStatus.ACTIVE, form__status=FormStatus.IN_REVIEW)
+        .order_by()
+        .values("form__kind")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+    )
+    approvals_chart = {"labels": [], "waiting": [], "overdue": []}
+    for row in waiting:
+        approvals_chart["labels"].append(str(titles.get(row["form__kind"], row["form__kind"])))
+        approvals_chart["waiting"].append(row["n"] - row["late"])
+        approvals_chart["overdue"].append(row["late"])
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "stage_chart": stage_chart,
+            "approvals_chart": approvals_chart,
+            "pipeline_chart": _pipeline(),
+            "totals": {
+                "open_projects": sum(by_stage.get(s, 0) for s in OPEN_STAGES),
+                "waiting": sum(approvals_chart["waiting"]) + sum(approvals_chart["overdue"]),
+                "overdue": sum(approvals_chart["overdue"]),
+            },
+        },
+    )
+
+
+def _pipeline():
+    """项目预计合同金额 of open projects by the month their contract is expected to be signed."""
+    creating = [k.slug for k in all_kinds() if k.creates_project]
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    rows = (
+        Form.objects.filter(
+            kind__in=creating,
+            project__stage__in=OPEN_STAGES,
+            status__in=[FormStatus.IN_REVIEW, FormStatus.APPROVED],
+        )
+        .exclude(project__stage=Stage.INITIATING, status=FormStatus.APPROVED)
+        .order_by("created_at")
+        .values_list("project_id", "data", "project__estimated_amount")
+    )
+    # A corrected initiation replaces the earlier one: count each project once, latest wins.
+    latest = {pid: (data, amount) for pid, data, amount in rows}
+    for data, amount in latest.values():
+        month = str((data or {}).get("expected_sign_date") or "")[:7]
+        raw = amount if amount is not None else (data or {}).get("estimated_amount")
+        try:
+            value = Decimal(str(raw)) if raw not in (None, "") else None
+        except InvalidOperation:
+            value = None
+        if len(month) == 7 and value is not None:
+            sums[month] += value
+    months = sorted(sums)
+    return {"labels": months, "values": [str(sums[m]) for m in months]}

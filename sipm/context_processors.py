@@ -1,0 +1,24 @@
+"""What every page's navigation needs: the queue badge and which menu entries to show."""
+
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def queue_count():
+        from approvals.selectors import queue_for
+
+        return queue_for(user).count()
+
+    def dashboard():
+        from projects.views import may_see_dashboard
+
+        return may_see_dashboard(user)
+
+    return {
+        "nav_queue_count": SimpleLazyObject(queue_count),
+        "nav_dashboard": SimpleLazyObject(dashboard),
+    }

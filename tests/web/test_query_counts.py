@@ -1,0 +1,76 @@
+"""Given 5 or 100 items, when a list page renders, then its query count stays the same."""
+
+import pytest
+
+from approvals.models import Form
+from approvals.services import form_create, form_submit
+
+from .conftest import initiation_post
+
+SIZES = [5, 100]
+# The same ceiling for both sizes: a page whose queries grew with its items would break it.
+MAX_QUEUE = 14
+MAX_PROJECT_LIST = 13
+MAX_PROJECT_PAGE = 29
+MAX_HOME = 15
+
+
+def submitted_initiations(users, n):
+    forms = []
+    for i in range(n):
+        form = form_create(
+            acting_user=users["sales"],
+            kind="initiation",
+            data=initiation_post(f"项目{i}"),
+        )
+        forms.append(form_submit(acting_user=users["sales"], form_id=form.pk))
+    return forms
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_queue_query_count_is_flat(users, login, django_assert_max_num_queries, n):
+    submitted_initiations(users, n)
+    client = login(users["mkt_mgr"])
+    with django_assert_max_num_queries(MAX_QUEUE):
+        response = client.get("/queue/")
+    assert response.status_code == 200
+    assert response.content.decode().count("queue-item") == min(n, 25)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_project_list_query_count_is_flat(users, login, django_assert_max_num_queries, n):
+    submitted_initiations(users, n)
+    client = login(users["sales"])
+    with django_assert_max_num_queries(MAX_PROJECT_LIST):
+        response = client.get("/projects/")
+    assert response.status_code == 200
+    assert response.content.decode().count("/projects/") >= min(n, 20)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_project_page_query_count_is_flat(users, login, django_assert_max_num_queries, n):
+    (first,) = submitted_initiations(users, 1)
+    for i in range(n):
+        Form.objects.create(
+            kind="presales",
+            number=f"SQ-T-{i:04d}",
+            project=first.project,
+            submitter=users["sales"],
+            department=users["sales"].department,
+            data={"work_content": f"调研{i}"},
+        )
+    client = login(users["sales"])
+    with django_assert_max_num_queries(MAX_PROJECT_PAGE):
+        response = client.get(f"/projects/{first.project_id}/")
+    assert response.status_code == 200
+    assert response.content.decode().count("SQ-T-") == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_home_query_count_is_flat(users, login, django_assert_max_num_queries, n):
+    submitted_initiations(users, n)
+    for username in ("sales", "mkt_mgr"):
+        client = login(users[username])
+        with django_assert_max_num_queries(MAX_HOME):
+            response = client.get("/")
+        assert response.status_code == 200
