@@ -376,6 +376,17 @@ def form_decide(
                 raise InvalidInput(_("表单填写有误。"), fields=errors)
             filled = {k: v for k, v in values.items() if v is not None}
             form.data = {**form.data, **filled}
+            if spec.validate:
+                # The kind's cross-field rules, limited to what this step owns.
+                step_errors = {
+                    k: v
+                    for k, v in (spec.validate(form.data, form=form) or {}).items()
+                    if k in current.fill_fields
+                }
+                if step_errors:
+                    raise InvalidInput(
+                        _("表单填写有误：") + "；".join(step_errors.values()), fields=step_errors
+                    )
         if decision == DecisionKind.APPROVE and current.fill_fields:
             missing = missing_required(
                 [f for f in spec.fields if f.name in current.fill_fields],

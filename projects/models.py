@@ -150,3 +150,85 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def terminate(self, *, reason, when):
         self.terminated_reason = reason
         self.closed_at = when
+
+
+class EstimateReport(models.Model):
+    """项目估算报告: written by 技术服务部, signed by the project's pre-sales lead [§12, §19(1)].
+
+    A quotation may only cite a signed report of its own project."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="estimate_reports"
+    )
+    attachment = models.OneToOneField(
+        "approvals.Attachment",
+        verbose_name=_("估算报告文件"),
+        on_delete=models.PROTECT,
+        related_name="estimate_report",
+    )
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签字人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
+    # The file's digest when it was signed: the signature covers exactly those bytes.
+    signed_sha256 = models.CharField(_("签字时文件摘要"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("项目估算报告")
+        verbose_name_plural = _("项目估算报告")
+
+    def __str__(self):
+        return self.title or str(self.attachment)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class PresalesRecord(models.Model):
+    """The end of pre-sales work [§7–§8]: the lead's work record, then 项目管理部's evaluation.
+
+    Kept beside the approved 售前支持工作协调单 so the approved form's content stays unchanged."""
+
+    form = models.OneToOneField(
+        "approvals.Form",
+        verbose_name=_("售前支持工作协调单"),
+        on_delete=models.PROTECT,
+        related_name="presales_record",
+    )
+    work_record = models.TextField(_("工作记录"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+    evaluation = models.TextField(_("售前评估"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("售前工作记录")
+        verbose_name_plural = _("售前工作记录")

@@ -34,3 +34,172 @@ def projects_visible_to(user, qs=None):
 
 def project_visible_to(user, project) -> bool:
     return projects_visible_to(user, Project.objects.filter(pk=project.pk)).exists()
+
+
+# --- The forms of a project, as the gates and the lifecycle read them ---------------------------
+
+
+def _forms(project, kind, exclude=()):
+    from approvals.models import Form
+
+    return (
+        Form.objects.filter(project=project, kind=kind)
+        .exclude(pk__in=[pk for pk in exclude if pk])
+        .order_by("closed_at", "id")
+    )
+
+
+def approved_forms(project, kind, exclude=()):
+    """Approved forms of a kind on the project, oldest approval first."""
+    from approvals.models import FormStatus
+
+    return _forms(project, kind, exclude).filter(status=FormStatus.APPROVED)
+
+
+def has_approved(project, kind, exclude=()) -> bool:
+    return approved_forms(project, kind, exclude).exists()
+
+
+def latest_approved(project, kind):
+    return approved_forms(project, kind).last()
+
+
+def form_in_review(project, kind, exclude=()):
+    from approvals.models import FormStatus
+
+    return _forms(project, kind, exclude).filter(status=FormStatus.IN_REVIEW).first()
+
+
+def signed_estimate_reports(project):
+    from .models import EstimateReport
+
+    return EstimateReport.objects.filter(project=project, signed_at__isnull=False).select_related(
+        "attachment", "signed_by", "uploaded_by"
+    )
+
+
+def estimate_reports(project):
+    from .models import EstimateReport
+
+    return EstimateReport.objects.filter(project=project).select_related(
+        "attachment", "signed_by", "uploaded_by"
+    )
+
+
+BUDGET_FIGURES = ("implementation_cost", "management_cost", "maintenance_cost")
+
+
+def budget_figures(data: dict) -> dict:
+    from decimal import Decimal
+
+    figures = {name: Decimal(str(data.get(name) or "0")) for name in BUDGET_FIGURES}
+    figures["total"] = sum(figures.values(), Decimal("0"))
+    figures["performance_split"] = list(data.get("performance_split") or [])
+    return figures
+
+
+def budget_versions(project) -> list[dict]:
+    """Every version of the project's budget [§17–§18]: the approved 项目预算表 (version 1), then
+    each approved 项目预算变更 in the order they were approved."""
+    from approvals.models import Form, FormStatus
+
+    forms = (
+        Form.objects.filter(
+            project=project, kind__in=("budget", "budget_change"), status=FormStatus.APPROVED
+        )
+        .select_related("submitter")
+        .order_by("closed_at", "id")
+    )
+    versions = []
+    for form in forms:
+        if form.kind == "budget_change" and not versions:
+            continue  # a change without a budget cannot be approved; never number it first
+        versions.append(
+            {
+                "version": len(versions) + 1,
+                "form": form,
+                "kind": form.kind,
+                "approved_at": form.closed_at,
+                "figures": budget_figures(form.data),
+                "reason": form.data.get("reason", ""),
+            }
+        )
+    return versions
+
+
+def current_budget(project) -> dict | None:
+    versions = budget_versions(project)
+    return versions[-1] if versions else None
+
+
+def quote_for_client(project):
+    """The amount that may be quoted to the client: only an approved 报价审批表's [§19(2)]."""
+    from decimal import Decimal
+
+    form = latest_approved(project, "quotation")
+    return Decimal(form.data["quote_amount"]) if form is not None else None
+
+
+def commission_issue_due(project):
+    """项目管理部 issues the commission within 3 working days of the contract's approval [§22]."""
+    from django.utils import timezone
+
+    from workcal.calendar import add_working_days
+
+    contract = latest_approved(project, "contract")
+    if contract is None or contract.closed_at is None:
+        return None
+    return add_working_days(timezone.localdate(contract.closed_at), 3)
+
+
+def budget_change_recipients(project):
+    """Who must hear of an approved budget change within 1 working day [§18]: the budget's
+    issuers, the GM, 财务部, the project's sales lead, pre-sales lead, manager and members."""
+    from org.models import User
+
+    ids = {project.sales_lead_id, project.presales_lead_id, project.project_manager_id}
+    ids |= set(project.members.values_list("pk", flat=True))
+    by_role = User.objects.filter(
+        is_active=True,
+        role_assignments__active=True,
+        role_assignments__role__code__in=("GM", "SALES_DIR", "COST_DIR", "TECH_LEAD"),
+    )
+    ids |= set(by_role.values_list("pk", flat=True))
+    ids |= set(
+        User.objects.filter(is_active=True, department__code="FIN").values_list("pk", flat=True)
+    )
+    ids.discard(None)
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("id")
+
+
+def final_accounts_prefill(project) -> dict:
+    """What the 项目决算表 starts from: the approved contract's amount and the current budget's
+    department split. Collections and costs come from finance's ledger."""
+    contract = latest_approved(project, "contract")
+    budget = current_budget(project)
+    out = {}
+    if contract is not None:
+        out["contract_amount"] = contract.data.get("contract_amount")
+    if budget is not None and budget["figures"]["performance_split"]:
+        split = budget["figures"]["performance_split"]
+        if all("ratio" in row for row in split):
+            out["performance_split"] = [
+                {"department": row["department"], "ratio": row["ratio"]} for row in split
+            ]
+    return out
+
+
+def projects_initiated_by(day):
+    """Projects whose 立项书 was approved on or before `day`: 财务部's monthly cost analysis
+    covers them [§4]."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from approvals.models import Form, FormStatus
+
+    end = timezone.make_aware(datetime.combine(day, time.max))
+    approved = Form.objects.filter(
+        kind="initiation", status=FormStatus.APPROVED, closed_at__lte=end
+    ).values("project_id")
+    return Project.objects.filter(pk__in=approved).order_by("number")

@@ -144,3 +144,85 @@ def project_terminate(*, acting_user, project_id, reason) -> Project:
             payload={"from": old, "reason": reason},
         )
     return project
+
+
+# --- Hooks of the form kinds (projects.forms): called inside the approving transaction --------
+
+
+def project_set_presales_lead(*, acting_user, project_id, lead_id, team_ids=(), form=None):
+    """The approved 售前支持工作协调单 names the pre-sales lead and team [§6]."""
+    project = _locked(project_id)
+    old = project.presales_lead_id
+    project.presales_lead_id = lead_id
+    project.save(update_fields=["presales_lead", "updated_at"])
+    project.members.add(*[uid for uid in team_ids if uid])
+    audit_append(
+        verb="project.presales_lead",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"from": old, "to": lead_id, "team": list(team_ids)},
+    )
+    return project
+
+
+def project_mark_early_start(*, acting_user, project_id, form=None):
+    """The approved 提前开工审批单 lets the commission go out before the contract [§9]."""
+    project = _locked(project_id)
+    if project.early_start:
+        return project
+    project.early_start = True
+    project.save(update_fields=["early_start", "updated_at"])
+    audit_append(
+        verb="project.early_start",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"early_start": True},
+    )
+    return project
+
+
+def project_set_team(*, acting_user, project_id, manager_id, member_ids, form=None):
+    """The approved 项目委托书 names the project manager and the team [§23]."""
+    project = _locked(project_id)
+    old_manager = project.project_manager_id
+    old_members = sorted(project.members.values_list("pk", flat=True))
+    project.project_manager_id = manager_id
+    project.save(update_fields=["project_manager", "updated_at"])
+    project.members.add(*member_ids)
+    audit_append(
+        verb="project.team",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={
+            "manager": {"from": old_manager, "to": manager_id},
+            "members": {"from": old_members, "added": sorted(member_ids)},
+        },
+    )
+    return project
+
+
+def budget_change_announce(*, acting_user, form, when):
+    """An approved budget change is told to everyone concerned within 1 working day [§18].
+
+    Records who is to be told and by when; the notification service delivers it."""
+    from workcal.calendar import add_working_days
+
+    from .selectors import budget_change_recipients, budget_versions
+
+    project = _locked(form.project_id)
+    recipients = list(budget_change_recipients(project).values_list("pk", flat=True))
+    due = add_working_days(timezone.localdate(when), 1)
+    # The engine saves the approved form after its hooks, so it may not be listed yet.
+    versions = budget_versions(project)
+    version = next((v["version"] for v in versions if v["form"].pk == form.pk), len(versions) + 1)
+    audit_append(
+        verb="budget.change_notice",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"version": version, "recipients": recipients, "due": due.isoformat()},
+    )
+    return recipients, due

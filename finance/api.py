@@ -1,0 +1,185 @@
+"""REST endpoints of the money side: parse, call one service or selector, render."""
+
+from decimal import Decimal
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from projects.models import Project
+from sipm.errors import InvalidInput, NotVisible, Refused
+
+from . import permissions, selectors, services
+from .imports import cost_entries_import
+from .reports import data as report_data
+from .reports.pdf import PDF_TOP_PROJECTS, render_pdf
+from .reports.services import XLSX_TYPE, build_files, file_name, iter_json
+
+
+def _plain(value):
+    """Decimals and dates as strings, recursively (money stays exact in JSON)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _viewable_project(user, project_id) -> Project:
+    from projects.selectors import project_visible_to
+
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        raise NotVisible(_("项目不存在或无权查看。"))
+    refusal = permissions.cost_view_refusal(user, project)
+    if refusal:
+        if not project_visible_to(user, project):
+            raise NotVisible(_("项目不存在或无权查看。"))
+        raise Refused(refusal)
+    return project
+
+
+def cost_json(entry) -> dict:
+    return {
+        "id": entry.pk,
+        "project": entry.project_id,
+        "category": entry.category,
+        "category_label": entry.get_category_display(),
+        "date": entry.date.isoformat(),
+        "amount": str(entry.amount),
+        "note": entry.note,
+        "entered_by": {"id": entry.entered_by_id, "name": str(entry.entered_by)},
+        "created_at": entry.created_at.isoformat(),
+    }
+
+
+def payment_json(payment) -> dict:
+    return {
+        "id": payment.pk,
+        "term": payment.term_id,
+        "milestone": payment.term.milestone,
+        "amount": str(payment.amount),
+        "date": payment.date.isoformat(),
+        "note": payment.note,
+        "entered_by": {"id": payment.entered_by_id, "name": str(payment.entered_by)},
+    }
+
+
+class ProjectCostsView(APIView):
+    """GET the project's ledger (paginated); POST {category, date, amount, note} adds a line."""
+
+    def get(self, request, project_id):
+        project = _viewable_project(request.user, project_id)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.project_costs(project), request, view=self)
+        return paginator.get_paginated_response([cost_json(e) for e in page])
+
+    def post(self, request, project_id):
+        body = request.data
+        entry = services.cost_entry_create(
+            acting_user=request.user,
+            project_id=project_id,
+            category=body.get("category"),
+            date=body.get("date"),
+            amount=body.get("amount"),
+            note=body.get("note", ""),
+        )
+        return Response(cost_json(entry), status=201)
+
+
+class ProjectCostImportView(APIView):
+    """POST multipart `file` (.xlsx) → the row-by-row import report."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request, project_id):
+        upload = request.FILES.get("file")
+        if upload is None:
+            message = _("“文件”：请上传 Excel（.xlsx）文件。")
+            raise InvalidInput(message, fields={"file": message})
+        report = cost_entries_import(acting_user=request.user, project_id=project_id, upload=upload)
+        return Response(report, status=201 if report["created"] else 200)
+
+
+class ProjectPaymentsView(APIView):
+    """GET the terms, collections and status; POST {term, amount, date, note} (财务部)."""
+
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get(self, request, project_id):
+        project = _viewable_project(request.user, project_id)
+        return Response(
+            {
+                "status": _plain(selectors.payment_status(project)),
+                "final_accounts_due": _plain(selectors.final_accounts_due(project)),
+                "terms": _plain(selectors.payment_terms(project)),
+                "payments": [payment_json(p) for p in selectors.project_payments(project)],
+            }
+        )
+
+    def post(self, request, project_id):
+        body = request.data
+        payment = services.payment_record(
+            acting_user=request.user,
+            project_id=project_id,
+            term=body.get("term"),
+            amount=body.get("amount"),
+            date=body.get("date"),
+            note=body.get("note", ""),
+        )
+        return Response(payment_json(payment), status=201)
+
+
+class ProjectBudgetView(APIView):
+    """GET budget vs actual per category for the project page."""
+
+    def get(self, request, project_id):
+        project = _viewable_project(request.user, project_id)
+        return Response({"rows": _plain(selectors.budget_vs_actual(project))})
+
+
+class ProjectFinalAccountsView(APIView):
+    """GET the figures of the 项目决算表."""
+
+    def get(self, request, project_id):
+        project = _viewable_project(request.user, project_id)
+        return Response(_plain(selectors.final_accounts(project)))
+
+
+class MonthlyCostReportView(APIView):
+    """GET ?month=YYYY-MM&format=json|xlsx|pdf — computed now from the ledger."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # `format` picks the file type here, not a DRF renderer.
+        return JSONRenderer(), "application/json"
+
+    def get(self, request):
+        refusal = permissions.report_refusal(request.user)
+        if refusal:
+            raise Refused(refusal)
+        month = report_data.parse_month(request.query_params.get("month"))
+        fmt = (request.query_params.get("format") or "json").lower()
+        if fmt == "json":
+            response = StreamingHttpResponse(
+                iter_json(month), content_type="application/json; charset=utf-8"
+            )
+        elif fmt == "xlsx":
+            files, _summary = build_files(month, formats=("xlsx",))
+            response = HttpResponse(files["xlsx"], content_type=XLSX_TYPE)
+        elif fmt == "pdf":
+            acc = report_data.run(month, top=PDF_TOP_PROJECTS)
+            response = HttpResponse(render_pdf(month, acc), content_type="application/pdf")
+        else:
+            message = _("“格式”：只支持 json、xlsx 或 pdf。")
+            raise InvalidInput(message, fields={"format": message})
+        if fmt != "json":
+            response["Content-Disposition"] = f'attachment; filename="{file_name(month, fmt)}"'
+        return response

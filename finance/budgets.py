@@ -1,0 +1,80 @@
+"""Where each cost category's budget comes from: the latest approved form that carries it.
+
+The 项目预算表 (and its approved changes) sets the implementation, management and maintenance
+budgets [§17–§18]; the 立项书 sets the pre-sales expense the cost director approved [§1]; the
+approved 报价审批表 gives the purchase cost and the expected sales expense [§13]. For each field
+the latest approved form (by approval time) that has a value for it wins, so a budget change that
+only restates some fields leaves the others as they were.
+"""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField
+
+from .models import CostCategory
+
+BUDGET_KINDS = ("budget", "budget_change")
+
+# category → (form kinds, field name in the form's data)
+BUDGET_SOURCES = {
+    CostCategory.PRESALES: (("initiation",), "presales_budget"),
+    CostCategory.IMPLEMENTATION: (BUDGET_KINDS, "implementation_cost"),
+    CostCategory.MANAGEMENT: (BUDGET_KINDS, "management_cost"),
+    CostCategory.MAINTENANCE: (BUDGET_KINDS, "maintenance_cost"),
+    CostCategory.PURCHASE: (("quotation",), "purchase_cost"),
+    CostCategory.SALES: (("quotation",), "sales_expense"),
+}
+
+SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _approved(kinds):
+    from approvals.models import Form, FormStatus
+
+    return Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
+
+
+def _as_decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def project_budget(project) -> dict[str, Decimal | None]:
+    """{category: budget or None} for one project (one query per source kind group)."""
+    out: dict[str, Decimal | None] = dict.fromkeys(CostCategory.values)
+    groups: dict[tuple, list[str]] = {}
+    for category, (kinds, _field) in BUDGET_SOURCES.items():
+        groups.setdefault(kinds, []).append(category)
+    for kinds, categories in groups.items():
+        forms = (
+            _approved(kinds)
+            .filter(project=project)
+            .order_by("-closed_at", "-id")
+            .values_list("data", flat=True)
+        )
+        pending = set(categories)
+        for data in forms:
+            for category in list(pending):
+                value = _as_decimal((data or {}).get(BUDGET_SOURCES[category][1]))
+                if value is not None:
+                    out[category] = value
+                    pending.discard(category)
+            if not pending:
+                break
+    return out
+
+
+def latest_budget_data(project) -> dict:
+    """The data of the latest approved 项目预算表 or 预算变更 (empty dict if none)."""
+    data = (
+        _approved(BUDGET_KINDS)
+        .filter(project=project)
+        .order_by("-closed_at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return data or {}
