@@ -4,6 +4,9 @@ from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -73,6 +76,28 @@ def payment_json(payment) -> dict:
     }
 
 
+_COST_IN = inline_serializer(
+    "CostEntryIn",
+    {
+        "category": serializers.CharField(),
+        "date": serializers.DateField(),
+        "amount": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "note": serializers.CharField(required=False),
+    },
+)
+_PAYMENT_IN = inline_serializer(
+    "PaymentIn",
+    {
+        "term": serializers.IntegerField(),
+        "amount": serializers.DecimalField(max_digits=14, decimal_places=2),
+        "date": serializers.DateField(),
+        "note": serializers.CharField(required=False),
+    },
+)
+_FILE_IN = inline_serializer("CostImportIn", {"file": serializers.FileField()})
+
+
+@extend_schema(tags=["finance"], responses=OpenApiTypes.OBJECT)
 class ProjectCostsView(APIView):
     """GET the project's ledger (paginated); POST {category, date, amount, note} adds a line."""
 
@@ -82,6 +107,7 @@ class ProjectCostsView(APIView):
         page = paginator.paginate_queryset(selectors.project_costs(project), request, view=self)
         return paginator.get_paginated_response([cost_json(e) for e in page])
 
+    @extend_schema(request=_COST_IN, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, project_id):
         body = request.data
         entry = services.cost_entry_create(
@@ -95,6 +121,9 @@ class ProjectCostsView(APIView):
         return Response(cost_json(entry), status=201)
 
 
+@extend_schema(
+    tags=["finance"], request={"multipart/form-data": _FILE_IN}, responses=OpenApiTypes.OBJECT
+)
 class ProjectCostImportView(APIView):
     """POST multipart `file` (.xlsx) → the row-by-row import report."""
 
@@ -109,6 +138,7 @@ class ProjectCostImportView(APIView):
         return Response(report, status=201 if report["created"] else 200)
 
 
+@extend_schema(tags=["finance"], responses=OpenApiTypes.OBJECT)
 class ProjectPaymentsView(APIView):
     """GET the terms, collections and status; POST {term, amount, date, note} (财务部)."""
 
@@ -125,6 +155,7 @@ class ProjectPaymentsView(APIView):
             }
         )
 
+    @extend_schema(request=_PAYMENT_IN, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, project_id):
         body = request.data
         payment = services.payment_record(
@@ -138,6 +169,7 @@ class ProjectPaymentsView(APIView):
         return Response(payment_json(payment), status=201)
 
 
+@extend_schema(tags=["finance"], responses=OpenApiTypes.OBJECT)
 class ProjectBudgetView(APIView):
     """GET budget vs actual per category for the project page."""
 
@@ -146,6 +178,7 @@ class ProjectBudgetView(APIView):
         return Response({"rows": _plain(selectors.budget_vs_actual(project))})
 
 
+@extend_schema(tags=["finance"], responses=OpenApiTypes.OBJECT)
 class ProjectFinalAccountsView(APIView):
     """GET the figures of the 项目决算表."""
 
@@ -154,6 +187,17 @@ class ProjectFinalAccountsView(APIView):
         return Response(_plain(selectors.final_accounts(project)))
 
 
+@extend_schema(
+    tags=["finance"],
+    parameters=[
+        OpenApiParameter("month", str, description="YYYY-MM", required=True),
+        OpenApiParameter("format", str, enum=["json", "xlsx", "pdf"]),
+    ],
+    responses={
+        (200, "application/json"): OpenApiTypes.OBJECT,
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+    },
+)
 class MonthlyCostReportView(APIView):
     """GET ?month=YYYY-MM&format=json|xlsx|pdf — computed now from the ledger."""
 
