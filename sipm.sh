@@ -14,7 +14,7 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 PORT="${SIPM_PORT:-8000}"
-SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium gettext)
+SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils zbar-tools chromium gettext)
 
 say() { printf '\033[1;34m[sipm]\033[0m %s\n' "$*"; }
 die() {

@@ -146,7 +146,9 @@ class Form(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="corrections",
     )
-    approved_data_hash = models.CharField(_("批准内容摘要"), max_length=64, blank=True)
+    approved_data_hash = models.CharField(
+        _("批准内容摘要"), max_length=64, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)

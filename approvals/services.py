@@ -238,6 +238,11 @@ def _finish_approved(form, when, *, actor):
     from projects.services import project_on_form_approved
 
     project_on_form_approved(form=form, acting_user=actor, when=when)
+    from documents.tasks import render_approved_form
+
+    # The signed PDF is rendered once, after the approval is committed.
+    form_id = form.pk
+    transaction.on_commit(lambda: render_approved_form.delay(form_id), robust=True)
     if spec.on_approved:
         spec.on_approved(form=form, acting_user=actor, when=when)
 

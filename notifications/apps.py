@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("通知与提醒")
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()

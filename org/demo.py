@@ -63,7 +63,7 @@ DEMO_USERS = [
     ),
     DemoUser("gm", "陈总", "GM", Position.GENERAL_MANAGER, roles=("GM",), manages=("GM", "GMO")),
     DemoUser("pmo", "冯项管", "PMO", Position.STAFF, roles=("PMO",)),
-    DemoUser("pmo_mgr", "褚项目部", "PMO", Position.MANAGER, manages=("PMO",)),
+    DemoUser("pmo_mgr", "褚项目部", "PMO", Position.MANAGER, roles=("PMO",), manages=("PMO",)),
     DemoUser("admin_dept", "卫综合", "ADMIN", Position.STAFF, manages=("ADMIN",)),
     DemoUser("dev_mgr", "蒋开发", "DEV", Position.MANAGER, manages=("DEV",)),
     DemoUser("pm", "沈项目", "DEV", Position.STAFF, roles=("PM",)),

@@ -77,6 +77,11 @@ class Role(models.Model):
     sees_all_forms = models.BooleanField(
         _("可查看全部表单"), default=False, help_text=_("总监与总经理可查看所有表单。")
     )
+    sees_all_projects = models.BooleanField(
+        _("可查看全部项目"),
+        default=False,
+        help_text=_("项目管理部与财务部可查看所有项目（表单仍按审批与抄送范围可见）。"),
+    )
 
     class Meta:
         ordering = ["code"]

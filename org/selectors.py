@@ -40,6 +40,15 @@ def user_sees_all(user) -> bool:
     return RoleAssignment.objects.filter(user=user, active=True, role__sees_all_forms=True).exists()
 
 
+def user_sees_all_projects(user) -> bool:
+    """Directors, the GM and admins, plus roles such as 项目管理部 and 财务 that run every project."""
+    if user_sees_all(user):
+        return True
+    return RoleAssignment.objects.filter(
+        user=user, active=True, role__sees_all_projects=True
+    ).exists()
+
+
 def principals_for(user, day=None) -> list[int]:
     """The ids of the user and of everyone who delegated to them on `day`."""
     ids = [user.pk]

@@ -1,10 +1,10 @@
 """Reads of projects with visibility: a project is seen by whoever sees one of its forms, its
-team, and directors, the GM and admins."""
+team, directors, the GM, admins, and roles that run every project (项目管理部, 财务)."""
 
 from django.db.models import Exists, OuterRef, Q
 
 from approvals.selectors import forms_visible_to
-from org.selectors import user_sees_all
+from org.selectors import user_sees_all_projects
 
 from .models import Project
 
@@ -13,7 +13,7 @@ def projects_visible_to(user, qs=None):
     qs = Project.objects.all() if qs is None else qs
     if not user.is_authenticated:
         return qs.none()
-    if user_sees_all(user):
+    if user_sees_all_projects(user):
         return qs
     from approvals.models import Form
 

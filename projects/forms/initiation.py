@@ -106,7 +106,7 @@ register(
         fields=PRESALES_FIELDS,
         submitter_fields=frozenset({"work_content", "required_by"}),
         # The lead's own copy is the work record (PresalesRecord); 技术服务部 archives one [§7].
-        copies=(("TS", "archive"),),
+        copies=(("TS", "archive"), ("PMO", "copy")),
         may_start=gates.sales_may_start("presales"),
         gate=gates.gate_presales,
         validate=validate_presales,

@@ -155,9 +155,17 @@ def validate_budget_change(data, form=None):
 
 
 def budget_change_approved(*, form, acting_user, when):
+    from django.db import transaction
+
+    from notifications.tasks import budget_change_notice
+
     from ..services import budget_change_announce
 
     budget_change_announce(acting_user=acting_user, form=form, when=when)
+    # Everyone concerned is told within 1 working day [§18]: right after the approval commits
+    # (the 15-minute scan is the safety net if the broker is down).
+    form_id = form.pk
+    transaction.on_commit(lambda: budget_change_notice.delay(form_id), robust=True)
 
 
 register(

@@ -128,6 +128,12 @@ SIPM_UPLOAD_EXTENSIONS = [
     "txt",
 ]
 
+# The public base URL printed in PDFs' verification links and QR codes (fixed into stored PDFs).
+SIPM_PUBLIC_URL = env("SIPM_PUBLIC_URL", default="http://localhost:8000")
+SIPM_COMPANY_NAME = env("SIPM_COMPANY_NAME", default="")
+# Absolute links in e-mails and group-robot messages.
+SIPM_SITE_URL = env("SIPM_SITE_URL", default=SIPM_PUBLIC_URL)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -164,7 +170,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-ADMINS = [tuple(a.split(":", 1)) for a in env.list("DJANGO_ADMINS", default=["SIPM 管理员:admin@example.com"])]
+ADMINS = [
+    tuple(a.split(":", 1))
+    for a in env.list("DJANGO_ADMINS", default=["SIPM 管理员:admin@example.com"])
+]
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,8 @@ def test_forms_and_the_audit_log_cannot_be_changed_in_the_admin(chain, org, clie
     client.force_login(org.admin)
     assert client.get(reverse("admin:approvals_form_change", args=[form.pk])).status_code == 200
     assert client.get(reverse("admin:approvals_auditevent_changelist")).status_code == 200
-    response = client.post(reverse("admin:approvals_form_change", args=[form.pk]), {"status": "approved"})
+    response = client.post(
+        reverse("admin:approvals_form_change", args=[form.pk]), {"status": "approved"}
+    )
     assert response.status_code == 403
     assert client.get(reverse("admin:approvals_auditevent_add")).status_code == 403

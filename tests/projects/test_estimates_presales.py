@@ -93,10 +93,12 @@ def test_presales_approval_names_the_lead_and_team(org, d, initiated):
 
 
 def test_presales_copies_and_the_leads_record(org, d, initiated):
-    """§7: one copy with the lead (the work record), one archived by 技术服务部."""
+    """§7: one copy with the lead (the work record), one archived by 技术服务部; §8: 项目管理部
+    gets a copy to evaluate the pre-sales work."""
     form = d.presales(initiated)
     assert set(FormCopy.objects.filter(form=form).values_list("department__code", "kind")) == {
-        ("TS", "archive")
+        ("TS", "archive"),
+        ("PMO", "copy"),
     }
     assert forms_visible_to(org["presales"]).filter(pk=form.pk).exists()
     with pytest.raises(Refused, match="售前负责人"):

@@ -64,7 +64,7 @@ def test_project_from_initiation_to_archive_with_every_role(org, d):
     assert presales.status == FormStatus.APPROVED
     assert stage(project) == Stage.PRESALES
     assert project.presales_lead == org["presales"]
-    assert copies(presales) == {("TS", "archive")}
+    assert copies(presales) == {("TS", "archive"), ("PMO", "copy")}  # PMO evaluates it [§8]
 
     # 估算报告 by 技术服务部, signed by the lead [§12, §19(1)]; 报价 [§13–§16].
     report = d.estimate(project)

@@ -1,0 +1,66 @@
+"""Reactions to money events (registered with finance.hooks in NotificationsConfig.ready).
+
+Both run after the finance transaction committed; each notice has its own key, so a repeated
+hook call sends nothing twice.
+"""
+
+from django.utils.translation import gettext as _
+
+from org.selectors import users_with_role
+
+from . import people
+from .deadlines import FINAL_ACCOUNTS
+from .links import project_url
+from .services import notify
+
+REPORT_ROLES = ("COST_DIR", "GM")  # the month-end cost report goes to them [§4]
+
+
+def final_accounts_started(*, payment_id):
+    """When the last payment is in, tell 财务部 the final accounts are due [§27]."""
+    from finance.models import Payment
+    from finance.selectors import final_accounts_due
+
+    payment = Payment.objects.select_related("project").filter(pk=payment_id).first()
+    if payment is None:
+        return None
+    project = payment.project
+    due = final_accounts_due(project)
+    if due is None:
+        return None
+    return notify(
+        key=f"project:{project.pk}:{FINAL_ACCOUNTS}:{due:%Y%m%d}:start",
+        kind=FINAL_ACCOUNTS,
+        recipients=people.department_members(people.OWNER_DEPARTMENTS[FINAL_ACCOUNTS]),
+        title=_("【项目决算】%(name)s 已全部回款") % {"name": project.name},
+        body=_("项目 %(number)s 的款项已全部收回，请在 %(due)s 前完成《项目决算表》。")
+        % {"number": project.number, "due": due.isoformat()},
+        url=project_url(project.pk),
+        project=project,
+        due_date=due,
+    )
+
+
+def monthly_report_ready(*, report_id):
+    """Put the month-end cost report in the cost director's and the GM's inbox."""
+    from finance.models import MonthlyReport
+
+    report = MonthlyReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return None
+    recipients = [u for code in REPORT_ROLES for u in users_with_role(code)]
+    month = report.month.strftime("%Y-%m")
+    return notify(
+        key=f"monthly_report:{report.pk}",
+        kind="monthly_report",
+        recipients=recipients,
+        title=_("【月度成本报告】%(month)s") % {"month": month},
+        body=_("%(month)s 的项目费用统计分析报告已生成，并已通过邮件发送。") % {"month": month},
+    )
+
+
+def register():
+    from finance import hooks
+
+    hooks.on_payment_recorded(final_accounts_started)
+    hooks.on_monthly_report(monthly_report_ready)

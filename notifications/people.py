@@ -1,0 +1,111 @@
+"""Who is told: the person who owes a deadline, their manager, the GM, and the people concerned
+by a budget change. Reads only."""
+
+from django.db.models import Q
+
+from approvals.models import Decision, FormStep, StepAssignee, StepStatus
+from org.models import User
+from org.selectors import active_delegates_of, users_with_role
+
+# Who owes each policy deadline when no approval step names them.
+OWNER_DEPARTMENTS = {
+    "commission_issue": "PMO",  # 项目管理部 issues the commission [§22]
+    "final_accounts": "FIN",  # 财务部 makes the final accounts [§27]
+}
+COMMISSION_APPROVER_ROLE = "TECH_LEAD"  # 技术团队负责人 approves the commission [§22]
+
+
+def _active(users):
+    seen, out = set(), []
+    for user in users:
+        if user is not None and user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            out.append(user)
+    return out
+
+
+def gm_users():
+    return list(users_with_role("GM").select_related("department__manager"))
+
+
+def managers_of(users, gms=None) -> list:
+    """Each user's department manager; for a user who is their own department's manager (or has
+    none), the GM stands above them."""
+    gms = gm_users() if gms is None else gms
+    out = []
+    for user in users:
+        dept = user.department
+        manager = dept.manager if dept is not None else None
+        if manager is not None and manager.is_active and manager.pk != user.pk:
+            out.append(manager)
+        else:
+            out.extend(g for g in gms if g.pk != user.pk)
+    return _active(out)
+
+
+def with_delegates(users, day) -> list:
+    """The users plus whoever may decide for them today (代签), so a delegate is reminded too."""
+    users = _active(users)
+    delegated = active_delegates_of([u.pk for u in users], day)
+    extra_ids = {d for ids in delegated.values() for d in ids} - {u.pk for u in users}
+    if not extra_ids:
+        return users
+    extra = User.objects.filter(pk__in=extra_ids).select_related("department__manager")
+    return _active([*users, *extra])
+
+
+def step_owners(steps) -> dict[int, list]:
+    """For each active step: the assignees who have not decided in its current pass (2 queries)."""
+    steps = list(steps)
+    if not steps:
+        return {}
+    decided = set(
+        Decision.objects.filter(
+            Q(*[Q(step_id=s.pk, step_pass=s.passes) for s in steps], _connector=Q.OR)
+        ).values_list("step_id", "principal_id")
+    )
+    owners: dict[int, list] = {s.pk: [] for s in steps}
+    rows = (
+        StepAssignee.objects.filter(step__in=steps)
+        .select_related("user__department__manager")
+        .order_by("id")
+    )
+    for row in rows:
+        if (row.step_id, row.user_id) not in decided:
+            owners[row.step_id].append(row.user)
+    return {k: _active(v) for k, v in owners.items()}
+
+
+def department_members(code):
+    return list(
+        User.objects.filter(is_active=True, department__code=code)
+        .select_related("department__manager")
+        .order_by("id")
+    )
+
+
+def policy_owners(kind, form=None) -> list:
+    """Who owes a policy deadline: the current step's open seats for the commission approval,
+    else the department the policy names."""
+    if kind == "commission_approve":
+        if form is not None:
+            step = FormStep.objects.filter(
+                form_id=form.pk, round=form.round, status=StepStatus.ACTIVE
+            ).first()
+            if step is not None:
+                owners = step_owners([step]).get(step.pk, [])
+                if owners:
+                    return owners
+        return list(users_with_role(COMMISSION_APPROVER_ROLE).select_related("department__manager"))
+    code = OWNER_DEPARTMENTS.get(kind)
+    return department_members(code) if code else []
+
+
+def budget_change_audience(project) -> list:
+    """Everyone concerned by a budget change [§18]: the people projects.selectors names (team,
+    sales lead, directors, 财务部, GM), plus 项目管理部, which runs the budget process."""
+    from projects.selectors import budget_change_recipients
+
+    people = list(budget_change_recipients(project).select_related("department__manager"))
+    people += department_members("PMO")
+    return _active(people)
