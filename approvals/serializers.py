@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from org.api import DepartmentBriefOut, PersonOut
 
+from .events import event_label
 from .kinds import get_kind
 from .models import DecisionKind, FormStatus
 
@@ -138,11 +139,15 @@ class StepOut(serializers.Serializer):
 class EventOut(serializers.Serializer):
     seq = serializers.IntegerField()
     verb = serializers.CharField()
+    label = serializers.SerializerMethodField()
     actor = PersonOut(allow_null=True)
     on_behalf_of = PersonOut(allow_null=True)
     created_at = serializers.DateTimeField()
     payload = serializers.JSONField()
     hash = serializers.CharField()
+
+    def get_label(self, event) -> str:
+        return event_label(event.verb)
 
 
 class CopyOut(serializers.Serializer):
