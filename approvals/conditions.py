@@ -11,6 +11,7 @@ Evaluation is pure: it returns (applies, reason) and never writes.
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 _OPS = {
     "eq": lambda a, b: a == b,
@@ -21,7 +22,21 @@ _OPS = {
     "lte": lambda a, b: a is not None and a <= b,
     "truthy": lambda a, b: bool(a),
 }
-_OP_WORDS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "truthy": ""}
+# (phrase when the comparison holds, phrase when it does not)
+_OP_WORDS = {
+    "eq": (gettext_lazy("等于"), gettext_lazy("不等于")),
+    "ne": (gettext_lazy("不等于"), gettext_lazy("等于")),
+    "gt": (gettext_lazy("高于"), gettext_lazy("未超过")),
+    "gte": (gettext_lazy("不低于"), gettext_lazy("低于")),
+    "lt": (gettext_lazy("低于"), gettext_lazy("不低于")),
+    "lte": (gettext_lazy("不高于"), gettext_lazy("高于")),
+}
+
+
+def _shown(value):
+    if isinstance(value, Decimal):
+        return f"{value:,f}" if value == value.to_integral() else f"{value:,.2f}"
+    return value
 
 
 def _num(value):
@@ -100,11 +115,13 @@ def evaluate(condition, data: dict, kind=None) -> tuple[bool, str]:
         ok = (bool(actual) != want) if op == "ne" else (bool(actual) == want)
         shown = _("是") if bool(actual) else _("否")
         return ok, _("%(label)s为“%(value)s”") % {"label": label, "value": shown}
+    if actual is None:
+        return ok, _("%(label)s未填") % {"label": label}
     reason = _("%(label)s %(actual)s %(op)s %(expected)s") % {
         "label": label,
-        "actual": actual if actual is not None else _("未填"),
-        "op": _OP_WORDS[op] if ok else _("不满足") + _OP_WORDS[op],
-        "expected": expected,
+        "actual": _shown(actual),
+        "op": _OP_WORDS[op][0 if ok else 1],
+        "expected": _shown(expected),
     }
     return ok, reason
 
