@@ -15,7 +15,7 @@ from .conftest import TEST_KIND, build_chain, make_user
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-ROUNDS = 5
+ROUNDS = 10
 
 
 def race(callables):
@@ -110,3 +110,35 @@ def test_concurrent_creation_gives_unique_numbers(board, org):
     from approvals.audit import audit_verify
 
     assert audit_verify() is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "quorum", "needed"), [(StepKind.ALL, None, THREADS), (StepKind.QUORUM, 3, 3)]
+)
+def test_countersign_and_quorum_under_a_race_approve_exactly_once(
+    test_kind, org, kind, quorum, needed
+):
+    members = [
+        make_user(f"cs{i}", position=Position.DIRECTOR, roles=["CS_RACE"]) for i in range(THREADS)
+    ]
+    build_chain(
+        steps=[
+            dict(name="会签", role_label="董事", kind=kind, quorum=quorum, approvers="role:CS_RACE")
+        ]
+    )
+    for _round in range(3):
+        form = services.form_create(acting_user=org.sales, kind=TEST_KIND, data={"days": 1})
+        form = services.form_submit(acting_user=org.sales, form_id=form.pk)
+        results = race(
+            [
+                lambda u=u, f=form.pk: services.form_decide(
+                    acting_user=u, form_id=f, decision="approve"
+                )
+                for u in members
+            ]
+        )
+        assert sum(isinstance(r, Form) for r in results) == needed, results
+        assert all(isinstance(r, Form | Conflict) for r in results), results
+        assert Decision.objects.filter(form=form).count() == needed
+        assert Form.objects.get(pk=form.pk).status == FormStatus.APPROVED
+        assert form.events.filter(verb="form.approved").count() == 1
