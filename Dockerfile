@@ -1,4 +1,12 @@
 # SIPM 系统集成项目管理 — production image (web, Celery worker and beat share it).
+
+# UI assets (Bootstrap, bootstrap-icons, htmx, ECharts) from npm; `npm ci` copies their dist
+# files into static/vendor/.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN mkdir -p static && npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,6 +29,7 @@ COPY pyproject.toml ./
 RUN pip install .
 
 COPY . .
+COPY --from=assets /build/static/vendor ./static/vendor
 
 # Only a placeholder key is needed to build; the real one comes from the environment at run time.
 RUN if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
