@@ -1,10 +1,12 @@
 """The monthly report's one SQL statement, assembled from Django-compiled parts.
 
-Costs are aggregated per project in two grouped scans of the ledger (the month's lines by
-category; every line up to the month's end in one plain sum); budgets come from the latest approved form carrying each figure,
-picked with ROW_NUMBER() per project and summed; both are joined to the approved projects. Each
-part is compiled by the ORM for the database in use (PostgreSQL or SQLite), so the statement is
-portable; only the joins of the derived tables are written here.
+Costs come from one grouped pass over the ledger up to the month's end: per project, the month's
+lines by category (FILTERed sums) and every line (the cumulative sum). On PostgreSQL that pass is
+an index-only scan of the covering index `cost_project_cover` (project, date, category, amount)
+in project order, aggregated as a stream. Budgets come from the latest approved form carrying
+each figure with a value (DISTINCT ON per project on PostgreSQL, ROW_NUMBER() elsewhere), summed
+per project. Both are joined to the approved projects. Each part is compiled by the ORM for the
+database in use (PostgreSQL or SQLite); only the joins of the derived tables are written here.
 """
 
 from django.db import connection
@@ -23,57 +25,60 @@ def _sql(qs):
     return sql, list(params)
 
 
-def month_costs_part(month):
-    """(project_id, m_<category>…) over the month's lines only."""
-    qs = (
-        CostEntry.objects.filter(date__gte=month.start, date__lte=month.end)
-        .order_by()
-        .values("project_id")
-        .annotate(
-            **{
-                f"m_{c}": Sum("amount", filter=Q(category=c), output_field=SUM_FIELD)
-                for c in CATEGORIES
-            }
-        )
-    )
-    return _sql(qs)
-
-
-def cumulative_costs_part(month):
-    """(project_id, cum): every line up to the month's end, one plain SUM."""
+def costs_part(month):
+    """(project_id, m_<category>…, cum) over every line up to the month's end, one pass."""
+    in_month = Q(date__gte=month.start)
     qs = (
         CostEntry.objects.filter(date__lte=month.end)
         .order_by()
         .values("project_id")
-        .annotate(cum=Sum("amount", output_field=SUM_FIELD))
+        .annotate(
+            **{
+                f"m_{c}": Sum("amount", filter=in_month & Q(category=c), output_field=SUM_FIELD)
+                for c in CATEGORIES
+            },
+            cum=Sum("amount", output_field=SUM_FIELD),
+        )
     )
     return _sql(qs)
 
 
-def budget_part():
-    """(project_id, value) rows: per category, the latest approved form's figure."""
+def _latest_values(kinds, field):
+    """(project_id, budget_value): the figure of the latest approved form of `kinds` that has a
+    value for `field` (a cleared field is stored as null and leaves the older figure standing)."""
     from approvals.models import Form, FormStatus
 
-    parts, params = [], []
-    for category in CATEGORIES:
-        kinds, field = BUDGET_SOURCES[category]
+    qs = (
+        Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
+        # Has the key, and its value is not JSON null (how a cleared field is stored).
+        .filter(**{f"data__{field}__isnull": False})
+        .exclude(**{f"data__{field}": None})
+        .annotate(budget_value=Cast(KeyTextTransform(field, "data"), SUM_FIELD))
+    )
+    if connection.features.can_distinct_on_fields:
+        # One sort and a Unique step; cheaper than numbering every row with a window.
+        qs = qs.order_by("project_id", "-closed_at", "-id").distinct("project_id")
+    else:
         qs = (
-            Form.objects.filter(
-                kind__in=kinds, status=FormStatus.APPROVED, **{f"data__{field}__isnull": False}
-            )
-            .order_by()
+            qs.order_by()
             .annotate(
-                budget_value=Cast(KeyTextTransform(field, "data"), SUM_FIELD),
                 budget_rank=Window(
                     RowNumber(),
                     partition_by=[F("project_id")],
                     order_by=[F("closed_at").desc(), F("id").desc()],
-                ),
+                )
             )
             .filter(budget_rank=1)
-            .values_list("project_id", "budget_value")
         )
-        sql, p = _sql(qs)
+    return _sql(qs.values_list("project_id", "budget_value"))
+
+
+def budget_part():
+    """(project_id, budget_value) rows: per category, the latest approved form's figure."""
+    parts, params = [], []
+    for category in CATEGORIES:
+        kinds, field = BUDGET_SOURCES[category]
+        sql, p = _latest_values(kinds, field)
         parts.append(f"SELECT * FROM ({sql}) b_{category}")
         params += p
     return " UNION ALL ".join(parts), params
@@ -95,19 +100,18 @@ def report_sql(month, month_over) -> tuple[str, list]:
     from projects.models import Project
 
     q = connection.ops.quote_name
-    month_costs, month_params = month_costs_part(month)
-    cumulative, cumulative_params = cumulative_costs_part(month)
+    costs, costs_params = costs_part(month)
     budgets, budget_params = budget_part()
     initiated, initiated_params = initiated_part(month_over)
-    month_cols = ", ".join(f"m.{q('m_' + c)}" for c in CATEGORIES)
+    # 0.00, not 0: a project without lines gets the same two-place zero as a sum would.
+    month_cols = ", ".join(f"COALESCE(c.{q('m_' + c)}, 0.00)" for c in CATEGORIES)
     # Numbers and codes are ASCII: bytewise order is right and much cheaper than the locale's.
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = f"""
-        SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, c.cum, b.budget
+        SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, COALESCE(c.cum, 0.00), b.budget
         FROM {q(Project._meta.db_table)} p
         LEFT JOIN {q(Department._meta.db_table)} d ON d.id = p.department_id
-        LEFT JOIN ({month_costs}) m ON m.project_id = p.id
-        LEFT JOIN ({cumulative}) c ON c.project_id = p.id
+        LEFT JOIN ({costs}) c ON c.project_id = p.id
         LEFT JOIN (
             SELECT u.project_id, SUM(u.budget_value) AS budget
             FROM ({budgets}) u GROUP BY u.project_id
@@ -115,4 +119,4 @@ def report_sql(month, month_over) -> tuple[str, list]:
         WHERE p.id IN ({initiated})
         ORDER BY d.sort_order, d.code{collate}, p.number{collate}
     """
-    return sql, month_params + cumulative_params + budget_params + initiated_params
+    return sql, costs_params + budget_params + initiated_params
