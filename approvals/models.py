@@ -333,6 +333,10 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
     def __str__(self):
         return self.original_name
 

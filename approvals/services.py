@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from org.selectors import active_delegates_of
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
+from sipm.i18n import company_language
 from workcal.calendar import due_at
 
 from . import routing
@@ -168,7 +169,8 @@ def _round_steps(form):
 
 
 def _activate(step, form, when, *, actor=None, reason=""):
-    res = routing.resolve(step.approvers, form)
+    with company_language():
+        res = routing.resolve(step.approvers, form)
     step.status = StepStatus.ACTIVE
     step.passes += 1
     step.activated_at = when
@@ -202,7 +204,8 @@ def _advance(form, steps, after_order, when, *, actor):
     for step in steps:
         if step.order <= after_order or step.status not in (StepStatus.PENDING, StepStatus.SKIPPED):
             continue
-        applies, reason = routing.step_applies(step, form, spec)
+        with company_language():
+            applies, reason = routing.step_applies(step, form, spec)
         if not applies:
             step.status = StepStatus.SKIPPED
             step.note = reason

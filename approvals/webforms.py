@@ -225,7 +225,8 @@ class KindForm(forms.Form):
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
             if field.spec.type == "file":
-                if value:
+                # Without a new upload Django hands back the initial value (the stored id).
+                if value and hasattr(value, "chunks"):
                     raw[name] = store_attachment(
                         acting_user=acting_user,
                         upload=value,

@@ -7,6 +7,7 @@ hook call sends nothing twice.
 from django.utils.translation import gettext as _
 
 from org.selectors import users_with_role
+from sipm.i18n import in_company_language
 
 from . import people
 from .deadlines import FINAL_ACCOUNTS
@@ -16,6 +17,7 @@ from .services import notify
 REPORT_ROLES = ("COST_DIR", "GM")  # the month-end cost report goes to them [§4]
 
 
+@in_company_language
 def final_accounts_started(*, payment_id):
     """When the last payment is in, tell 财务部 the final accounts are due [§27]."""
     from finance.models import Payment
@@ -41,6 +43,7 @@ def final_accounts_started(*, payment_id):
     )
 
 
+@in_company_language
 def monthly_report_ready(*, report_id):
     """Put the month-end cost report in the cost director's and the GM's inbox."""
     from finance.models import MonthlyReport

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Form, FormStatus, FormStep, StepStatus
 from projects.models import Project, Stage
+from sipm.i18n import in_company_language
 
 from . import people
 from .deadlines import (
@@ -183,6 +184,7 @@ def _in_reminder_hours(now) -> bool:
     return start <= now.astimezone(SHANGHAI).hour < end
 
 
+@in_company_language
 def reminders_scan(*, now=None) -> ScanResult:
     """Send every reminder that is due now and not yet sent; see the module docstring."""
     now = now or timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
 from sipm.errors import Conflict, NotVisible
+from sipm.i18n import in_company_language
 
 from . import channels
 from .deadlines import BUDGET_CHANGE_NOTICE, BUDGET_CHANGE_NOTICE_DAYS, budget_notice_key
@@ -207,6 +208,7 @@ def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:
     return reminder_deliver(log_id=log_id) if updated else None
 
 
+@in_company_language
 def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue"):
     """Tell everyone concerned that a budget change was approved [§18], once per change.
 

@@ -7,6 +7,7 @@ code "precondition" (409). Gates read approved forms, not the stage, so the earl
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from org.selectors import initiation_refusal, user_has_role
 
@@ -167,7 +168,7 @@ def gate_quotation(project, data, form=None):
 
     return _first(
         lambda: _closed(project),
-        lambda: _initiated(project, _("报价")),
+        lambda: _initiated(project, pgettext("verb", "报价")),
         estimate,
         lambda: _duplicate(project, "quotation", form),
     )

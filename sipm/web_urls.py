@@ -3,8 +3,11 @@
 from django.urls import path
 
 from approvals import views as forms_views
+from finance import views as finance_views
+from notifications import views as notification_views
 from org import views as org_views
 from projects import views as project_views
+from projects import views_estimates as panel_views
 
 urlpatterns = [
     path("", project_views.home, name="home"),
@@ -32,4 +35,88 @@ urlpatterns = [
     path("forms/<int:pk>/decide/", forms_views.form_decide, name="form-decide"),
     path("forms/<int:pk>/route/", forms_views.form_route, name="form-route"),
     path("forms/<int:pk>/files/<int:attachment_id>/", forms_views.form_file, name="form-file"),
+    # Project page panels (htmx): estimate report, pre-sales record, deadlines.
+    path("projects/<int:pk>/estimates/", panel_views.estimates_panel, name="project-estimates"),
+    path(
+        "projects/<int:pk>/estimates/upload/", panel_views.estimate_upload, name="estimate-upload"
+    ),
+    path(
+        "projects/<int:pk>/estimates/<int:report_id>/sign/",
+        panel_views.estimate_sign,
+        name="estimate-sign",
+    ),
+    path(
+        "projects/<int:pk>/estimates/<int:report_id>/file/",
+        panel_views.estimate_file,
+        name="estimate-file",
+    ),
+    path(
+        "projects/<int:pk>/estimates/<int:report_id>/quote/",
+        panel_views.estimate_quote,
+        name="estimate-quote",
+    ),
+    path("projects/<int:pk>/presales/", panel_views.presales_panel, name="project-presales"),
+    path(
+        "projects/<int:pk>/presales/<int:form_id>/record/",
+        panel_views.presales_record,
+        name="presales-record",
+    ),
+    path(
+        "projects/<int:pk>/presales/<int:form_id>/evaluate/",
+        panel_views.presales_evaluation,
+        name="presales-evaluate",
+    ),
+    path("projects/<int:pk>/deadlines/", panel_views.deadlines_panel, name="project-deadlines"),
+    # Money pages.
+    path("projects/<int:pk>/costs/", finance_views.project_costs, name="project-costs"),
+    path(
+        "projects/<int:pk>/costs/import/",
+        finance_views.project_costs_import,
+        name="project-costs-import",
+    ),
+    path(
+        "projects/<int:pk>/costs/template.xlsx",
+        finance_views.project_costs_template,
+        name="project-costs-template",
+    ),
+    path("projects/<int:pk>/payments/", finance_views.project_payments, name="project-payments"),
+    path(
+        "projects/<int:pk>/final-accounts/",
+        finance_views.project_final_accounts,
+        name="project-final-accounts",
+    ),
+    path("reports/monthly/", finance_views.monthly_report, name="monthly-report"),
+    path(
+        "reports/monthly/build/",
+        finance_views.monthly_report_build_start,
+        name="monthly-report-build",
+    ),
+    path(
+        "reports/monthly/build/<str:token>/",
+        finance_views.monthly_report_build_status,
+        name="monthly-report-build-status",
+    ),
+    path(
+        "reports/monthly/build/<str:token>/download/",
+        finance_views.monthly_report_build_download,
+        name="monthly-report-build-download",
+    ),
+    path(
+        "reports/monthly/archive/<str:month>/<str:fmt>/",
+        finance_views.monthly_report_archived,
+        name="monthly-report-archived",
+    ),
+    # Notifications.
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications-read-all",
+    ),
+    path("notifications/badge/", notification_views.notification_badge, name="notifications-badge"),
 ]

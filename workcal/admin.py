@@ -19,7 +19,7 @@ from .services import (
     calendar_sync_from_package,
 )
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -69,7 +69,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("星期"))
     def weekday(self, obj):
-        return gettext("周%(day)s") % {"day": WEEKDAYS[obj.date.weekday()]}
+        return WEEKDAYS[obj.date.weekday()]
 
     def get_readonly_fields(self, request, obj=None):
         return ["date"] if obj else []

@@ -21,7 +21,8 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("日历日")
 
     def __str__(self):
-        return f"{self.date} {'班' if self.is_working else '休'} {self.name}".rstrip()
+        day = _("班") if self.is_working else _("休")
+        return f"{self.date} {day} {self.name}".rstrip()
 
 
 class CalendarSource(models.TextChoices):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
@@ -14,32 +14,32 @@ from ..selectors import latest_approved
 from .common import Errors, check_split, dec, fmt_money, money, performance_split, textarea
 
 CONCLUSIONS = (
-    ("excellent", L("优秀")),
-    ("good", L("良好")),
-    ("pass", L("合格")),
-    ("fail", L("不合格")),
+    ("excellent", gettext_lazy("优秀")),
+    ("good", gettext_lazy("良好")),
+    ("pass", gettext_lazy("合格")),
+    ("fail", gettext_lazy("不合格")),
 )
 
 EVALUATION_FIELDS = (
-    FieldSpec("conclusion", L("评估结论"), "choice", required=True, choices=CONCLUSIONS),
-    FieldSpec("score", L("评分"), "decimal", required=True, min_value=0, max_value=100),
-    textarea("opinion", L("意见")),
+    FieldSpec("conclusion", gettext_lazy("评估结论"), "choice", required=True, choices=CONCLUSIONS),
+    FieldSpec("score", gettext_lazy("评分"), "decimal", required=True, min_value=0, max_value=100),
+    textarea("opinion", gettext_lazy("意见")),
 )
 
 
 register(
     FormKind(
         slug="evaluation",
-        title=L("项目评估"),
+        title=gettext_lazy("项目评估"),
         prefix="PG",
         fields=EVALUATION_FIELDS,
         submitter_fields=frozenset(f.name for f in EVALUATION_FIELDS),
         copies=(("PMO", "archive"),),
-        may_start=gates.department_may_start("evaluation", "PMO", L("项目管理部人员")),
+        may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_evaluation,
         stage_on_submit=Stage.EVALUATING,
         stage_on_approve=Stage.SETTLING,
-        description=L("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
+        description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
     )
 )
 
@@ -47,24 +47,25 @@ register(
 # --- 项目决算表 -------------------------------------------------------------------------------
 
 FINAL_ACCOUNTS_FIELDS = (
-    money("contract_amount", L("合同金额")),
-    money("received_amount", L("已收款")),
+    money("contract_amount", gettext_lazy("合同金额")),
+    money("received_amount", gettext_lazy("已收款")),
     FieldSpec(
         "costs",
-        L("成本明细"),
+        gettext_lazy("成本明细"),
         "rows",
         required=True,
         columns=(
-            FieldSpec("category", L("成本类别"), "text", required=True, max_length=50),
-            FieldSpec("amount", L("金额"), "money", required=True),
+            FieldSpec("category", gettext_lazy("成本类别"), "text", required=True, max_length=50),
+            FieldSpec("amount", gettext_lazy("金额"), "money", required=True),
         ),
     ),
-    money("gross_profit", L("毛利"), min_value=Decimal("-999999999999.99")),
+    money("gross_profit", gettext_lazy("毛利"), min_value=Decimal("-999999999999.99")),
     performance_split(
-        label=L("各部门业绩"), help=L("按比例（合计 100%）或按金额（合计等于合同金额）")
+        label=gettext_lazy("各部门业绩"),
+        help=gettext_lazy("按比例（合计 100%）或按金额（合计等于合同金额）"),
     ),
-    money("sales_commission", L("销售提成")),
-    textarea("notes", L("说明"), required=False),
+    money("sales_commission", gettext_lazy("销售提成")),
+    textarea("notes", gettext_lazy("说明"), required=False),
 )
 
 
@@ -106,16 +107,16 @@ def validate_final_accounts(data, form=None):
 register(
     FormKind(
         slug="final_accounts",
-        title=L("项目决算表"),
+        title=gettext_lazy("项目决算表"),
         prefix="JS",
         fields=FINAL_ACCOUNTS_FIELDS,
         submitter_fields=frozenset(f.name for f in FINAL_ACCOUNTS_FIELDS),
         copies=(("FIN", "archive"),),
-        may_start=gates.department_may_start("final_accounts", "FIN", L("财务部人员")),
+        may_start=gates.department_may_start("final_accounts", "FIN", gettext_lazy("财务部人员")),
         gate=gates.gate_final_accounts,
         validate=validate_final_accounts,
         stage_on_approve=Stage.HANDOVER,
-        description=L(
+        description=gettext_lazy(
             "项目全部款项收回后，财务部在 5 个工作日内组织项目决算；决算表是部门业绩划分"
             "及销售提成的依据。"
         ),
@@ -128,24 +129,24 @@ register(
 HANDOVER_FIELDS = (
     FieldSpec(
         "items",
-        L("移交清单"),
+        gettext_lazy("移交清单"),
         "rows",
         required=True,
         columns=(
-            FieldSpec("name", L("名称"), "text", required=True, max_length=200),
-            FieldSpec("type", L("类型"), "text", max_length=50),
-            FieldSpec("count", L("数量"), "int", required=True, min_value=1),
-            FieldSpec("note", L("备注"), "text", max_length=200),
+            FieldSpec("name", gettext_lazy("名称"), "text", required=True, max_length=200),
+            FieldSpec("type", gettext_lazy("类型"), "text", max_length=50),
+            FieldSpec("count", gettext_lazy("数量"), "int", required=True, min_value=1),
+            FieldSpec("note", gettext_lazy("备注"), "text", max_length=200),
         ),
     ),
-    FieldSpec("archive", L("电子资料"), "file", required=True),
+    FieldSpec("archive", gettext_lazy("电子资料"), "file", required=True),
 )
 
 
 register(
     FormKind(
         slug="handover",
-        title=L("资料移交表"),
+        title=gettext_lazy("资料移交表"),
         prefix="YJ",
         fields=HANDOVER_FIELDS,
         submitter_fields=frozenset(f.name for f in HANDOVER_FIELDS),
@@ -153,7 +154,7 @@ register(
         may_start=gates.may_start_handover,
         gate=gates.gate_handover,
         stage_on_approve=Stage.CLOSED,
-        description=L(
+        description=gettext_lazy(
             "项目全部完成后，项目经理填写资料移交表，所有电子资料刻盘，与相关文档一起移交项目管理部存档。"
         ),
     )

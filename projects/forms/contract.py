@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
@@ -13,21 +13,23 @@ from ..models import Stage
 from .common import Errors, as_date, check_split, dec, fmt_money, money, performance_split, text
 
 CONTRACT_FIELDS = (
-    text("contract_no", L("合同编号"), max_length=60),
-    money("contract_amount", L("合同金额")),
-    FieldSpec("sign_date", L("签订日期"), "date", required=True),
+    text("contract_no", gettext_lazy("合同编号"), max_length=60),
+    money("contract_amount", gettext_lazy("合同金额")),
+    FieldSpec("sign_date", gettext_lazy("签订日期"), "date", required=True),
     FieldSpec(
         "payment_terms",
-        L("付款条款"),
+        gettext_lazy("付款条款"),
         "rows",
         required=True,
         columns=(
-            FieldSpec("milestone", L("节点"), "text", required=True, max_length=200),
-            FieldSpec("amount", L("金额"), "money", required=True, min_value=Decimal("0.01")),
-            FieldSpec("due_date", L("预计日期"), "date"),
+            FieldSpec("milestone", gettext_lazy("节点"), "text", required=True, max_length=200),
+            FieldSpec(
+                "amount", gettext_lazy("金额"), "money", required=True, min_value=Decimal("0.01")
+            ),
+            FieldSpec("due_date", gettext_lazy("预计日期"), "date"),
         ),
     ),
-    FieldSpec("contract_file", L("合同文本"), "file", required=True),
+    FieldSpec("contract_file", gettext_lazy("合同文本"), "file", required=True),
 )
 
 
@@ -74,7 +76,7 @@ def contract_approved(*, form, acting_user, when):
 register(
     FormKind(
         slug="contract",
-        title=L("合同审批表"),
+        title=gettext_lazy("合同审批表"),
         prefix="HT",
         fields=CONTRACT_FIELDS,
         submitter_fields=frozenset(f.name for f in CONTRACT_FIELDS),
@@ -85,7 +87,7 @@ register(
         stage_on_submit=Stage.CONTRACTING,
         stage_on_approve=Stage.SIGNED,
         on_approved=contract_approved,
-        description=L(
+        description=gettext_lazy(
             "销售人员填写，经销售部门、软件开发部、项目管理部、销售总监、技术团队负责人审核后，"
             "与《报价审批表》一起报总经理批准；批准后交项目管理部留存。"
         ),
@@ -96,16 +98,18 @@ register(
 # --- 项目委托书 -------------------------------------------------------------------------------
 
 COMMISSION_FIELDS = (
-    FieldSpec("man_days", L("实施工日"), "decimal", required=True),
-    FieldSpec("start_date", L("实施开始日期"), "date", required=True),
-    FieldSpec("end_date", L("实施结束日期"), "date", required=True),
-    money("implementation_fee", L("实施费用")),
-    FieldSpec("project_manager", L("项目经理"), "user", required=True),
-    FieldSpec("members", L("项目组成员"), "users"),
-    FieldSpec("dept_manager", L("受托部门经理"), "user", required=True),
+    FieldSpec("man_days", gettext_lazy("实施工日"), "decimal", required=True),
+    FieldSpec("start_date", gettext_lazy("实施开始日期"), "date", required=True),
+    FieldSpec("end_date", gettext_lazy("实施结束日期"), "date", required=True),
+    money("implementation_fee", gettext_lazy("实施费用")),
+    FieldSpec("project_manager", gettext_lazy("项目经理"), "user", required=True),
+    FieldSpec("members", gettext_lazy("项目组成员"), "users"),
+    FieldSpec("dept_manager", gettext_lazy("受托部门经理"), "user", required=True),
     performance_split(
-        label=L("部门业绩划分"),
-        help=L("跨部门实施时明确各部门的比例（合计 100%）或金额（合计等于实施费用）[§25]"),
+        label=gettext_lazy("部门业绩划分"),
+        help=gettext_lazy(
+            "跨部门实施时明确各部门的比例（合计 100%）或金额（合计等于实施费用）[§25]"
+        ),
     ),
 )
 
@@ -143,18 +147,18 @@ def commission_approved(*, form, acting_user, when):
 register(
     FormKind(
         slug="commission",
-        title=L("项目委托书"),
+        title=gettext_lazy("项目委托书"),
         prefix="WT",
         fields=COMMISSION_FIELDS,
         submitter_fields=frozenset(f.name for f in COMMISSION_FIELDS),
         copies=(("DEV", "copy"), ("FIN", "copy"), ("PMO", "archive")),
-        may_start=gates.department_may_start("commission", "PMO", L("项目管理部人员")),
+        may_start=gates.department_may_start("commission", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_commission,
         validate=validate_commission,
         stage_on_submit=Stage.COMMISSIONING,
         stage_on_approve=Stage.IMPLEMENTING,
         on_approved=commission_approved,
-        description=L(
+        description=gettext_lazy(
             "合同签订后 3 个工作日内由项目管理部（委托方）办理，项目经理和部门经理作为受托方签字，"
             "技术团队负责人在 2 个工作日内批准。一式三份：软件开发部、财务部、项目管理部各一份。"
         ),

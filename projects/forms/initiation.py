@@ -3,7 +3,7 @@
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
@@ -15,23 +15,23 @@ from .common import Errors, money, not_before_today, positive, rate, text, texta
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
 
 INITIATION_FIELDS = (
-    text("project_name", L("项目名称"), max_length=200),
-    text("client_name", L("客户单位名称"), max_length=200),
-    text("client_address", L("单位地址"), max_length=300),
-    text("client_contact", L("主要联系人"), max_length=50),
-    text("client_phone", L("联系电话"), max_length=30),
-    textarea("summary", L("项目功能简介")),
-    money("estimated_amount", L("项目预计合同金额")),
-    textarea("client_funding", L("客户项目资金情况"), max_length=1000),
-    rate("success_rate", L("项目预计成功率"), help=L("0–100 的百分比")),
-    FieldSpec("expected_sign_date", L("项目预计合同签订时间"), "date", required=True),
-    textarea("feasibility", L("可行性说明")),
-    money("presales_budget", L("预计售前费用")),
+    text("project_name", gettext_lazy("项目名称"), max_length=200),
+    text("client_name", gettext_lazy("客户单位名称"), max_length=200),
+    text("client_address", gettext_lazy("单位地址"), max_length=300),
+    text("client_contact", gettext_lazy("主要联系人"), max_length=50),
+    text("client_phone", gettext_lazy("联系电话"), max_length=30),
+    textarea("summary", gettext_lazy("项目功能简介")),
+    money("estimated_amount", gettext_lazy("项目预计合同金额")),
+    textarea("client_funding", gettext_lazy("客户项目资金情况"), max_length=1000),
+    rate("success_rate", gettext_lazy("项目预计成功率"), help=gettext_lazy("0–100 的百分比")),
+    FieldSpec("expected_sign_date", gettext_lazy("项目预计合同签订时间"), "date", required=True),
+    textarea("feasibility", gettext_lazy("可行性说明")),
+    money("presales_budget", gettext_lazy("预计售前费用")),
     FieldSpec(
         "is_special",
-        L("特殊项目"),
+        gettext_lazy("特殊项目"),
         "bool",
-        help=L("特殊项目或预计金额超过 500 万元的项目需总经理审批 [§1]"),
+        help=gettext_lazy("特殊项目或预计金额超过 500 万元的项目需总经理审批 [§1]"),
     ),
 )
 
@@ -49,7 +49,7 @@ def validate_initiation(data, form=None):
 register(
     FormKind(
         slug="initiation",
-        title=L("系统集成类项目立项书"),
+        title=gettext_lazy("系统集成类项目立项书"),
         prefix="LX",
         fields=INITIATION_FIELDS,
         submitter_fields=frozenset(f.name for f in INITIATION_FIELDS),
@@ -60,7 +60,7 @@ register(
         gate=gates.gate_initiation,
         validate=validate_initiation,
         stage_on_approve=Stage.INITIATED,
-        description=L(
+        description=gettext_lazy(
             "由负责项目的销售人员填报，经部门经理审核、成本总监审批售前费用、分管销售总监批准立项；"
             "特殊项目报总经理批准。批准后原件交商务拓展部存档，复印件抄送财务部。"
         ),
@@ -71,12 +71,12 @@ register(
 # --- 售前支持工作协调单 --------------------------------------------------------------------------
 
 PRESALES_FIELDS = (
-    textarea("work_content", L("工作内容")),
-    FieldSpec("required_by", L("时间要求"), "date", required=True),
-    FieldSpec("presales_lead", L("售前负责人"), "user", required=True),
-    FieldSpec("presales_team", L("售前团队"), "users"),
-    textarea("work_record", L("工作记录"), required=False),
-    textarea("evaluation", L("售前评估"), required=False),
+    textarea("work_content", gettext_lazy("工作内容")),
+    FieldSpec("required_by", gettext_lazy("时间要求"), "date", required=True),
+    FieldSpec("presales_lead", gettext_lazy("售前负责人"), "user", required=True),
+    FieldSpec("presales_team", gettext_lazy("售前团队"), "users"),
+    textarea("work_record", gettext_lazy("工作记录"), required=False),
+    textarea("evaluation", gettext_lazy("售前评估"), required=False),
 )
 
 
@@ -101,7 +101,7 @@ def presales_approved(*, form, acting_user, when):
 register(
     FormKind(
         slug="presales",
-        title=L("售前支持工作协调单"),
+        title=gettext_lazy("售前支持工作协调单"),
         prefix="SQ",
         fields=PRESALES_FIELDS,
         submitter_fields=frozenset({"work_content", "required_by"}),
@@ -112,7 +112,7 @@ register(
         validate=validate_presales,
         stage_on_approve=Stage.PRESALES,
         on_approved=presales_approved,
-        description=L(
+        description=gettext_lazy(
             "销售人员填写，部门经理签字后交技术服务部；技术服务部拟定售前负责人或团队，"
             "报技术团队负责人批准。售前结束后由售前负责人填写工作记录，交项目管理部评估。"
         ),
@@ -125,12 +125,14 @@ register(
 # --- 提前开工审批单 ---------------------------------------------------------------------------
 
 EARLY_START_FIELDS = (
-    FieldSpec("duration_days", L("提前实施工期(工作日)"), "int", required=True, min_value=1),
-    FieldSpec("man_days", L("工日"), "decimal", required=True),
-    money("man_day_cost", L("工日成本")),
-    FieldSpec("expected_sign_date", L("预计合同签订日期"), "date", required=True),
-    textarea("risk_owner", L("风险责任"), max_length=1000),
-    textarea("arrangement", L("实施安排")),
+    FieldSpec(
+        "duration_days", gettext_lazy("提前实施工期(工作日)"), "int", required=True, min_value=1
+    ),
+    FieldSpec("man_days", gettext_lazy("工日"), "decimal", required=True),
+    money("man_day_cost", gettext_lazy("工日成本")),
+    FieldSpec("expected_sign_date", gettext_lazy("预计合同签订日期"), "date", required=True),
+    textarea("risk_owner", gettext_lazy("风险责任"), max_length=1000),
+    textarea("arrangement", gettext_lazy("实施安排")),
 )
 
 
@@ -150,7 +152,7 @@ def early_start_approved(*, form, acting_user, when):
 register(
     FormKind(
         slug="early_start",
-        title=L("提前开工审批单"),
+        title=gettext_lazy("提前开工审批单"),
         prefix="TQ",
         fields=EARLY_START_FIELDS,
         submitter_fields=frozenset({"duration_days", "man_days", "man_day_cost"}),
@@ -159,7 +161,7 @@ register(
         gate=gates.gate_early_start,
         validate=validate_early_start,
         on_approved=early_start_approved,
-        description=L(
+        description=gettext_lazy(
             "未签合同需提前实施的项目：销售负责人与售前负责人明确工期与工日成本，销售总监预计"
             "合同签订日期并明确风险责任，项目管理部填写实施安排，技术团队负责人审批后报总经理批准。"
         ),

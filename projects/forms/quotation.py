@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from approvals.conditions import discount_rate
 from approvals.fields import FieldSpec
@@ -15,14 +15,14 @@ from ..selectors import approved_forms, budget_figures, current_budget, signed_e
 from .common import Errors, check_split, dec, money, performance_split, positive, textarea
 
 QUOTATION_FIELDS = (
-    FieldSpec("estimate_report", L("项目估算报告"), "file", required=True),
-    money("list_price", L("估算价")),
-    FieldSpec("implementation_man_days", L("预计实施工日"), "decimal", required=True),
-    FieldSpec("maintenance_man_days", L("维护工日"), "decimal", required=True),
-    money("purchase_cost", L("外购成本")),
-    money("sales_expense", L("预计销售费用")),
-    money("quote_amount", L("对外报价金额")),
-    textarea("reestimate_reason", L("重新估算原因"), required=False, max_length=2000),
+    FieldSpec("estimate_report", gettext_lazy("项目估算报告"), "file", required=True),
+    money("list_price", gettext_lazy("估算价")),
+    FieldSpec("implementation_man_days", gettext_lazy("预计实施工日"), "decimal", required=True),
+    FieldSpec("maintenance_man_days", gettext_lazy("维护工日"), "decimal", required=True),
+    money("purchase_cost", gettext_lazy("外购成本")),
+    money("sales_expense", gettext_lazy("预计销售费用")),
+    money("quote_amount", gettext_lazy("对外报价金额")),
+    textarea("reestimate_reason", gettext_lazy("重新估算原因"), required=False, max_length=2000),
 )
 
 
@@ -57,7 +57,7 @@ def derive_quotation(data):
 register(
     FormKind(
         slug="quotation",
-        title=L("报价审批表"),
+        title=gettext_lazy("报价审批表"),
         prefix="BJ",
         fields=QUOTATION_FIELDS,
         submitter_fields=frozenset(
@@ -69,7 +69,7 @@ register(
         validate=validate_quotation,
         derive=derive_quotation,
         stage_on_submit=Stage.QUOTING,
-        description=L(
+        description=gettext_lazy(
             "技术服务部提交经售前负责人签字的估算报告后由销售发起；项目管理部填写实施与维护工日，"
             "综合管理部提供外购成本，相关部门经理核定，技术团队负责人审核，销售总监决定对外报价；"
             "低于销售总监折扣权限的报价须总经理审批。批准前不得向客户报价。"
@@ -81,10 +81,10 @@ register(
 # --- 项目预算表 / 项目预算变更 -----------------------------------------------------------------
 
 BUDGET_FIELDS = (
-    money("implementation_cost", L("项目实施成本")),
-    money("management_cost", L("项目过程管理成本")),
-    money("maintenance_cost", L("项目维护成本")),
-    performance_split(help=L("按比例（合计 100%）或按金额（合计等于三项成本之和）")),
+    money("implementation_cost", gettext_lazy("项目实施成本")),
+    money("management_cost", gettext_lazy("项目过程管理成本")),
+    money("maintenance_cost", gettext_lazy("项目维护成本")),
+    performance_split(help=gettext_lazy("按比例（合计 100%）或按金额（合计等于三项成本之和）")),
 )
 BUDGET_NAMES = frozenset(f.name for f in BUDGET_FIELDS)
 
@@ -119,17 +119,17 @@ def derive_budget(data):
 register(
     FormKind(
         slug="budget",
-        title=L("项目预算表"),
+        title=gettext_lazy("项目预算表"),
         prefix="YS",
         fields=BUDGET_FIELDS,
         submitter_fields=BUDGET_NAMES,
         copies=(("FIN", "archive"),),
-        may_start=gates.department_may_start("budget", "PMO", L("项目管理部人员")),
+        may_start=gates.department_may_start("budget", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_budget,
         validate=validate_budget,
         derive=derive_budget,
         stage_on_submit=Stage.BUDGETING,
-        description=L(
+        description=gettext_lazy(
             "报价审批通过后、合同审批之前由项目管理部发起，技术团队负责人、销售总监、成本总监"
             "共同发布，总经理批准后交财务部留存。"
         ),
@@ -137,7 +137,10 @@ register(
 )
 
 
-BUDGET_CHANGE_FIELDS = (*BUDGET_FIELDS, textarea("reason", L("变更原因"), max_length=2000))
+BUDGET_CHANGE_FIELDS = (
+    *BUDGET_FIELDS,
+    textarea("reason", gettext_lazy("变更原因"), max_length=2000),
+)
 
 
 def validate_budget_change(data, form=None):
@@ -171,7 +174,7 @@ def budget_change_approved(*, form, acting_user, when):
 register(
     FormKind(
         slug="budget_change",
-        title=L("项目预算变更"),
+        title=gettext_lazy("项目预算变更"),
         prefix="YB",
         fields=BUDGET_CHANGE_FIELDS,
         submitter_fields=frozenset(f.name for f in BUDGET_CHANGE_FIELDS),
@@ -181,7 +184,7 @@ register(
         validate=validate_budget_change,
         derive=derive_budget,
         on_approved=budget_change_approved,
-        description=L(
+        description=gettext_lazy(
             "项目预算批准后需变更的，由成本总监发起，报总经理批准；批准后 1 个工作日内告知相关人员。"
         ),
     )

@@ -1,0 +1,69 @@
+"""The in-app inbox in the browser: the list, mark one or all read (htmx), the nav badge."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sipm.errors import NotVisible
+
+from .selectors import notifications_for, unread_count
+from .services import notification_mark_all_read, notification_mark_read
+
+PAGE_SIZE = 20
+# htmx event the badge listens to (sent with every change from this page).
+CHANGED = "notifications-changed"
+
+
+def _is_htmx(request) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _list_context(request):
+    unread_only = request.GET.get("unread") == "1"
+    qs = notifications_for(request.user, unread_only=unread_only)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "unread_only": unread_only, "unread": unread_count(request.user)}
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    return render(request, "notifications/list.html", _list_context(request))
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    try:
+        notification = notification_mark_read(acting_user=request.user, notification_id=pk)
+    except NotVisible:
+        raise Http404(_("通知不存在。"))
+    if _is_htmx(request):
+        response = render(request, "notifications/_item.html", {"n": notification})
+        response["HX-Trigger"] = CHANGED
+        return response
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notification_mark_all_read(acting_user=request.user)
+    if _is_htmx(request):
+        context = _list_context(request)
+        context["ok_message"] = _("已将 %(n)d 条通知标为已读。") % {"n": count}
+        response = render(request, "notifications/_list.html", context)
+        response["HX-Trigger"] = CHANGED
+        return response
+    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": count})
+    return redirect("notifications")
+
+
+@login_required
+@require_GET
+def notification_badge(request):
+    return render(request, "notifications/_badge.html", {"unread": unread_count(request.user)})
