@@ -27,6 +27,9 @@ class FormKind:
     validate: Callable | None = None
     # Values computed from the data (e.g. discount rate), shown and used by conditions.
     derive: Callable | None = None
+    # For a field whose value must be one of the project's records (e.g. the quotation's signed
+    # estimate report): field_options(project, name) -> [(id, label)] or None for a free field.
+    field_options: Callable | None = None
     stage_on_submit: str | None = None
     stage_on_approve: str | None = None
     on_approved: Callable | None = None
@@ -36,6 +39,11 @@ class FormKind:
 
     def field(self, name) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def options_for(self, project, name):
+        if self.field_options is None or project is None:
+            return None
+        return self.field_options(project, name)
 
     def derived(self, data: dict) -> dict:
         return self.derive(data) if self.derive else {}

@@ -278,9 +278,12 @@ def form_new(request, kind):
     names = set(spec.submitter_fields)
     if request.method != "POST":
         return _edit_page(
-            request, kind=spec, form_obj=KindForm(kind=spec, names=names), project=project
+            request,
+            kind=spec,
+            form_obj=KindForm(kind=spec, names=names, project=project),
+            project=project,
         )
-    form_obj = KindForm(request.POST, request.FILES, kind=spec, names=names)
+    form_obj = KindForm(request.POST, request.FILES, kind=spec, names=names, project=project)
     if form_obj.is_valid():
         try:
             data = form_obj.raw_values(acting_user=request.user)
@@ -307,11 +310,13 @@ def form_edit(request, pk):
         return redirect("form-detail", pk=form.pk)
     names = set(kind.submitter_fields)
     if request.method != "POST":
-        form_obj = KindForm(kind=kind, names=names, values=form.data)
+        form_obj = KindForm(kind=kind, names=names, values=form.data, project=form.project)
         return _edit_page(
             request, kind=kind, form_obj=form_obj, project=form.project, instance=form
         )
-    form_obj = KindForm(request.POST, request.FILES, kind=kind, names=names, values=form.data)
+    form_obj = KindForm(
+        request.POST, request.FILES, kind=kind, names=names, values=form.data, project=form.project
+    )
     if form_obj.is_valid():
         try:
             data = form_obj.raw_values(acting_user=request.user)
@@ -346,7 +351,9 @@ def form_submit(request, pk):
         )
     except InvalidInput as exc:
         messages.error(request, exc.message)
-        form_obj = KindForm(kind=kind, names=set(kind.submitter_fields), values=form.data)
+        form_obj = KindForm(
+            kind=kind, names=set(kind.submitter_fields), values=form.data, project=form.project
+        )
         form_obj.apply_errors(exc)
         return _edit_page(
             request, kind=kind, form_obj=form_obj, project=form.project, instance=form, status=400

@@ -181,7 +181,7 @@ def _initial(spec: FieldSpec, value):
 class KindForm(forms.Form):
     """The fields `names` of a form kind, in the kind's order."""
 
-    def __init__(self, *args, kind, names, values=None, **kwargs):
+    def __init__(self, *args, kind, names, values=None, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         users, departments = _choices_cache()
@@ -189,8 +189,29 @@ class KindForm(forms.Form):
         for spec in kind.fields:
             if spec.name not in names:
                 continue
-            field = _django_field(spec, users, departments)
+            options = kind.options_for(project, spec.name)
+            if options is not None:
+                # The value is one of the project's records, picked from a list.
+                field = forms.ChoiceField(
+                    choices=[("", "—")] + [(str(v), str(lbl)) for v, lbl in options],
+                    widget=forms.Select(attrs={"class": "form-select"}),
+                    required=False,
+                    label=spec.label,
+                    help_text=spec.help,
+                )
+                field.picked_from_options = True
+            else:
+                field = _django_field(spec, users, departments)
             field.spec = spec
+            if spec.type == "file" and values.get(spec.name) and options is None:
+                stored = Attachment.objects.filter(pk=_int(values.get(spec.name))).first()
+                if stored is not None:
+                    current = _("当前文件：%(name)s（不选择新文件则保留）") % {
+                        "name": stored.original_name
+                    }
+                    field.help_text = " ".join(
+                        p for p in (current, str(field.help_text or "")) if p
+                    )
             field.required_mark = spec.required
             field.initial = _initial(spec, values.get(spec.name))
             self.fields[spec.name] = field
@@ -224,7 +245,7 @@ class KindForm(forms.Form):
         raw = {}
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
-            if field.spec.type == "file":
+            if field.spec.type == "file" and not getattr(field, "picked_from_options", False):
                 # Without a new upload Django hands back the initial value (the stored id).
                 if value and hasattr(value, "chunks"):
                     raw[name] = store_attachment(

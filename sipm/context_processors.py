@@ -18,7 +18,13 @@ def navigation(request):
 
         return may_see_dashboard(user)
 
+    def reports():
+        from finance.permissions import report_refusal
+
+        return report_refusal(user) is None
+
     return {
         "nav_queue_count": SimpleLazyObject(queue_count),
         "nav_dashboard": SimpleLazyObject(dashboard),
+        "nav_reports": SimpleLazyObject(reports),
     }

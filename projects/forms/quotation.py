@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,9 +55,23 @@ def derive_quotation(data):
     return {"discount_rate": str(rate)} if rate is not None else {}
 
 
+def quotation_field_options(project, name):
+    """The estimate report is picked among the project's reports signed by the pre-sales lead."""
+    if name != "estimate_report":
+        return None
+    return [
+        (
+            r.attachment_id,
+            f"{r.attachment.original_name}（{r.signed_by} {timezone.localtime(r.signed_at):%Y-%m-%d}）",
+        )
+        for r in signed_estimate_reports(project).order_by("-signed_at")
+    ]
+
+
 register(
     FormKind(
         slug="quotation",
+        field_options=quotation_field_options,
         title=gettext_lazy("报价审批表"),
         prefix="BJ",
         fields=QUOTATION_FIELDS,

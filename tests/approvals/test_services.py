@@ -359,7 +359,16 @@ class TestVersions:
 def test_step_notes_are_stored_in_the_company_language_whatever_the_request(test_kind, org):
     from django.utils import translation
 
-    build_chain(steps=[dict(name="财务总监", role_label="财务总监", kind=StepKind.SINGLE, approvers="role:NOBODY")])
+    build_chain(
+        steps=[
+            dict(
+                name="财务总监",
+                role_label="财务总监",
+                kind=StepKind.SINGLE,
+                approvers="role:NOBODY",
+            )
+        ]
+    )
     with translation.override("en"):
         form = submitted(org)
     assert "空缺" in step(form).note
