@@ -2,7 +2,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("SIPM 系统集成项目管理 · 管理后台")
+admin.site.site_title = _("SIPM 管理后台")
+admin.site.index_title = _("系统配置")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
