@@ -144,9 +144,19 @@ def test_switching_language_through_setlang(scene, client):
     assert "待我审批" in client.get("/").content.decode()
 
 
-def test_browser_language_english_is_honoured(scene, client):
+def test_the_ui_is_chinese_whatever_the_browser_asks_until_the_user_switches(scene, client):
     html = get(client, scene["org"]["sales"], "/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    assert "My approvals" in html and "待我审批" not in html
+    assert "待我审批" in html and "My approvals" not in html
+
+
+def test_the_api_honours_the_accept_language_header(scene, client):
+    client.force_login(scene["org"]["sales"])
+    body = client.get("/api/v1/forms/999999/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["code"] == "not_found" and not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in body["message"]
+    )
+    body = client.get("/api/v1/forms/999999/").json()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
 
 
 @pytest.mark.parametrize("page", list(ENGLISH))
@@ -183,12 +193,12 @@ def test_chinese_pages_show_no_english_chrome(scene, client, page):
 def test_admin_index_follows_the_language(scene, client):
     admin = scene["org"]["admin"]
     html = get(client, admin, "/admin/", language="en")
-    for word in ["Site administration", "Approval", "Organisation", "Working-day calendar"]:
+    for word in ["System configuration", "Approval", "Organisation", "Working-day calendar"]:
         assert word in html, word
-    assert "站点管理" not in html and "组织机构" not in html
+    assert "系统配置" not in html and "组织机构" not in html
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
     html = get(client, admin, "/admin/")
-    for word in ["站点管理", "审批", "组织机构", "工作日历", "审批流程模板"]:
+    for word in ["系统配置", "审批", "组织机构", "工作日历", "审批流程模板"]:
         assert word in html, word
     captions = [text for tag, text in chrome(html) if tag == "caption"]
     assert captions and all(CJK.search(c) for c in captions), captions
