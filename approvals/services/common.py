@@ -1,0 +1,37 @@
+"""Shared steps of the form services: locking, revision bumps, refusing fields not owned."""
+
+from django.utils.translation import gettext as _
+
+from sipm.errors import InvalidInput, NotVisible
+
+from ..models import (
+    Form,
+)
+from ..selectors import form_visible_to
+
+
+def locked_form(form_id, acting_user) -> Form:
+    """Lock the form, then its project: every service takes locks in the order form → project
+    → counters → audit head, so two services never wait on each other in a circle."""
+    form = Form.objects.select_for_update().filter(pk=form_id).first()
+    if form is None or not form_visible_to(acting_user, form):
+        raise NotVisible(_("表单不存在或无权查看。"))
+    if form.project_id:
+        from projects.models import Project
+
+        list(Project.objects.select_for_update().filter(pk=form.project_id).values_list("pk"))
+    return form
+
+
+def bump_revision(form, *fields):
+    form.revision += 1
+    form.save(update_fields=["revision", "updated_at", *fields])
+
+
+def refuse_unowned(ignored, kind):
+    if ignored:
+        names = "、".join(str(kind.field(n).label) if kind.field(n) else n for n in ignored)
+        raise InvalidInput(
+            _("以下字段不能由您填写：%(names)s") % {"names": names},
+            fields={n: _("此字段不能由您填写。") for n in ignored},
+        )
