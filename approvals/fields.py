@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2099, 12, 31)
 MONEY_MAX = Decimal("999999999999.99")
+INT_MAX = 1_000_000_000  # counts and days: far beyond any real value, well inside JSON and SQL
+# The largest primary key the database can hold (BigAutoField); a larger id matches nothing.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,12 @@ def clean_value(spec: FieldSpec, raw):
     if t == "rate":
         return _decimal(raw, spec, 2, 0, 100)
     if t == "decimal":
-        return _decimal(
-            raw, spec, 2, spec.min_value if spec.min_value is not None else 0, spec.max_value
-        )
+        # Unbounded decimals are capped like money: beyond 28 digits Decimal cannot round them.
+        hi = spec.max_value if spec.max_value is not None else MONEY_MAX
+        return _decimal(raw, spec, 2, spec.min_value if spec.min_value is not None else 0, hi)
     if t == "int":
-        return _int(raw, spec.min_value if spec.min_value is not None else 0, spec.max_value)
+        hi = spec.max_value if spec.max_value is not None else INT_MAX
+        return _int(raw, spec.min_value if spec.min_value is not None else 0, hi)
     if t == "date":
         return _date(raw)
     if t == "bool":
@@ -138,7 +142,8 @@ def clean_value(spec: FieldSpec, raw):
         if not isinstance(raw, list):
             raise FieldError(_("请选择人员。"))
         ids = [_int(v, lo=1) for v in raw]
-        if User.objects.filter(pk__in=ids).count() != len(set(ids)):
+        known = [i for i in ids if i <= MAX_ID]
+        if len(known) != len(ids) or User.objects.filter(pk__in=known).count() != len(set(ids)):
             raise FieldError(_("所选人员不存在。"))
         return sorted(set(ids))
     if t == "department":

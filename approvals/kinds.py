@@ -74,12 +74,19 @@ def get_kind(slug: str, missing_ok=False) -> FormKind | None:
     return kind
 
 
+_ORDER: tuple[str, ...] = ()
+
+
 def all_kinds() -> list[FormKind]:
-    return list(_REGISTRY.values())
+    """Registered kinds in process order (the defining module's KIND_ORDER), others after."""
+    rank = {slug: i for i, slug in enumerate(_ORDER)}
+    return sorted(_REGISTRY.values(), key=lambda k: rank.get(k.slug, len(rank)))
 
 
 def load_project_kinds():
     """Import the company's form definitions (kept in projects.forms) so they register."""
     import importlib
 
-    importlib.import_module("projects.forms")
+    global _ORDER
+    module = importlib.import_module("projects.forms")
+    _ORDER = tuple(getattr(module, "KIND_ORDER", ()))

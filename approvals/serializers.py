@@ -9,6 +9,7 @@ from rest_framework import serializers
 from org.api import DepartmentBriefOut, PersonOut
 
 from .events import event_label
+from .fields import MAX_ID
 from .kinds import get_kind
 from .models import DecisionKind, FormStatus
 
@@ -55,14 +56,17 @@ class DecideIn(serializers.Serializer):
 
 
 class FormFilterIn(serializers.Serializer):
-    kind = serializers.CharField(required=False, max_length=30)
+    kind = serializers.CharField(label=_("表单类型"), required=False, max_length=30)
     status = serializers.ChoiceField(
+        label=_("状态"),
         choices=FormStatus.choices,
         required=False,
         error_messages={"invalid_choice": _("无效的状态。")},
     )
-    project = serializers.IntegerField(required=False, min_value=1)
-    search = serializers.CharField(required=False, max_length=100)
+    project = serializers.IntegerField(
+        label=_("项目"), required=False, min_value=1, max_value=MAX_ID
+    )
+    search = serializers.CharField(label=_("搜索"), required=False, max_length=100)
 
 
 # ---------------------------------------------------------------- output

@@ -375,13 +375,21 @@ def display_rows(kind, data: dict, lookups: Lookups, names=None) -> list[dict]:
     return out
 
 
-DERIVED_LABELS = {"discount_rate": gettext_lazy("折扣率")}
+DERIVED_LABELS = {"discount_rate": gettext_lazy("折扣率"), "budget_total": gettext_lazy("预算合计")}
+DERIVED_MONEY = frozenset({"budget_total"})
 
 
 def derived_rows(kind, data) -> list[dict]:
     rows = []
     for name, value in kind.derived(data).items():
         label = kind.field(name).label if kind.field(name) else DERIVED_LABELS.get(name, name)
-        text = f"{value}%" if "rate" in name and value is not None else value
-        rows.append({"label": label, "text": "" if value is None else str(text)})
+        if value is None:
+            text = ""
+        elif name in DERIVED_MONEY:
+            text = money_text(value)
+        elif "rate" in name:
+            text = f"{value}%"
+        else:
+            text = str(value)
+        rows.append({"label": label, "text": text})
     return rows

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -76,24 +77,45 @@ def payment_json(payment) -> dict:
     }
 
 
-_COST_IN = inline_serializer(
-    "CostEntryIn",
-    {
-        "category": serializers.CharField(),
-        "date": serializers.DateField(),
-        "amount": serializers.DecimalField(max_digits=14, decimal_places=2),
-        "note": serializers.CharField(required=False),
-    },
-)
-_PAYMENT_IN = inline_serializer(
-    "PaymentIn",
-    {
-        "term": serializers.IntegerField(),
-        "amount": serializers.DecimalField(max_digits=14, decimal_places=2),
-        "date": serializers.DateField(),
-        "note": serializers.CharField(required=False),
-    },
-)
+class CostEntryIn(serializers.Serializer):
+    """The shape of a cost line: text or numbers, never lists or objects. What the values mean
+    (category, date up to today, amount in cents) is checked by finance.services."""
+
+    category = serializers.CharField(
+        label=gettext_lazy("费用类别"), required=False, allow_null=True, allow_blank=True
+    )
+    date = serializers.CharField(
+        label=gettext_lazy("发生日期"), required=False, allow_null=True, allow_blank=True
+    )
+    amount = serializers.CharField(
+        label=gettext_lazy("金额"), required=False, allow_null=True, allow_blank=True
+    )
+    note = serializers.CharField(
+        label=gettext_lazy("说明"), required=False, allow_null=True, allow_blank=True
+    )
+
+
+class PaymentIn(serializers.Serializer):
+    """The shape of a collection; finance.services checks the term, amount and date."""
+
+    term = serializers.IntegerField(label=gettext_lazy("付款条款"), required=False, allow_null=True)
+    amount = serializers.CharField(
+        label=gettext_lazy("金额"), required=False, allow_null=True, allow_blank=True
+    )
+    date = serializers.CharField(
+        label=gettext_lazy("收款日期"), required=False, allow_null=True, allow_blank=True
+    )
+    note = serializers.CharField(
+        label=gettext_lazy("说明"), required=False, allow_null=True, allow_blank=True
+    )
+
+
+def _shape(serializer_class, data) -> dict:
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
 _FILE_IN = inline_serializer("CostImportIn", {"file": serializers.FileField()})
 
 
@@ -107,9 +129,9 @@ class ProjectCostsView(APIView):
         page = paginator.paginate_queryset(selectors.project_costs(project), request, view=self)
         return paginator.get_paginated_response([cost_json(e) for e in page])
 
-    @extend_schema(request=_COST_IN, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=CostEntryIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, project_id):
-        body = request.data
+        body = _shape(CostEntryIn, request.data)
         entry = services.cost_entry_create(
             acting_user=request.user,
             project_id=project_id,
@@ -155,9 +177,9 @@ class ProjectPaymentsView(APIView):
             }
         )
 
-    @extend_schema(request=_PAYMENT_IN, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=PaymentIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, project_id):
-        body = request.data
+        body = _shape(PaymentIn, request.data)
         payment = services.payment_record(
             acting_user=request.user,
             project_id=project_id,

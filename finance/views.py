@@ -9,6 +9,7 @@ finance.permissions and enforced again by the services.
 import io
 import time
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -71,7 +72,7 @@ def _costs_page(request, project, *, errors=None, posted=None, report=None, stat
         {
             "project": project,
             "page": page,
-            "total": totals["total"],
+            "total": totals["total"] or Decimal("0"),
             "count": totals["n"],
             "by_category": [(label, by_category[value]) for value, label in CostCategory.choices],
             "categories": CostCategory.choices,

@@ -63,11 +63,11 @@ class DelegationForm(forms.Form):
     )
     start_date = forms.DateField(
         label=gettext_lazy("开始日期"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
     end_date = forms.DateField(
         label=gettext_lazy("结束日期"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
     note = forms.CharField(
         label=gettext_lazy("说明"),

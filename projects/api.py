@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.fields import MAX_ID
 from approvals.models import Form
 from approvals.selectors import forms_visible_to
 from org.api import ApiPagination
@@ -91,8 +92,10 @@ class ProjectViewSet(viewsets.GenericViewSet):
             qs = qs.filter(stage=filters["stage"])
         department = (filters.get("department") or "").strip()
         if department:
-            if department.isdigit():
-                qs = qs.filter(department_id=int(department))
+            if department.isascii() and department.isdigit():
+                # An id beyond what the database holds matches nothing (and must not overflow).
+                pk = int(department)
+                qs = qs.filter(department_id=pk) if pk <= MAX_ID else qs.none()
             else:
                 qs = qs.filter(department__code=department)
         search = (filters.get("search") or "").strip()
@@ -121,7 +124,7 @@ class ProjectViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: EstimateReportOut(many=True)}, methods=["GET"])
     @extend_schema(request=EstimateIn, responses={201: EstimateReportOut}, methods=["POST"])
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def estimates(self, request, pk=None):
         """项目估算报告: 技术服务部 submits an uploaded file; the pre-sales lead signs it."""
         project = self._visible(pk)

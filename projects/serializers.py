@@ -11,10 +11,13 @@ from .models import Stage
 
 class ProjectFilterIn(serializers.Serializer):
     stage = serializers.ChoiceField(
-        choices=Stage.choices, required=False, error_messages={"invalid_choice": _("无效的阶段。")}
+        label=_("阶段"),
+        choices=Stage.choices,
+        required=False,
+        error_messages={"invalid_choice": _("无效的阶段。")},
     )
-    department = serializers.CharField(required=False, max_length=20)
-    search = serializers.CharField(required=False, max_length=100)
+    department = serializers.CharField(label=_("部门"), required=False, max_length=20)
+    search = serializers.CharField(label=_("搜索"), required=False, max_length=100)
 
 
 class TerminateIn(serializers.Serializer):

@@ -22,5 +22,9 @@ urlpatterns = [
     path("", include("documents.web_urls")),
     path("", include("sipm.web_urls")),
 ]
+# Unknown URLs and unexpected errors under /api/ answer JSON like every other API error.
+handler404 = "sipm.api_errors.page_not_found"
+handler500 = "sipm.api_errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -13,7 +13,9 @@ from org.selectors import principals_for
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 
 from .. import routing, services
-from ..models import ChainTemplate, DecisionKind, FormStatus, StepStatus
+from ..kinds import get_kind
+from ..models import ChainTemplate, DecisionKind, Form, FormStatus, StepStatus
+from ..selectors import forms_visible_to
 from ..webforms import KindForm, Lookups, derived_rows, display_rows
 from .common import _kind_or_404, _redirect, _visible_form
 
@@ -75,6 +77,23 @@ def _route(form, kind):
     return None, ""
 
 
+def _related_forms(user, form) -> list[dict]:
+    """The project's other approved forms the user may open (e.g. the quotation that goes
+    with a contract to the GM [§21])."""
+    if not form.project_id:
+        return []
+    qs = (
+        Form.objects.filter(project_id=form.project_id, status=FormStatus.APPROVED)
+        .exclude(pk=form.pk)
+        .order_by("closed_at", "pk")
+    )
+    out = []
+    for other in forms_visible_to(user, qs):
+        kind = get_kind(other.kind, missing_ok=True)
+        out.append({"form": other, "title": kind.title if kind else other.kind})
+    return out
+
+
 def _detail_context(request, form):
     kind = _kind_or_404(form.kind)
     lookups = Lookups([(kind, form.data)])
@@ -90,6 +109,7 @@ def _detail_context(request, form):
         "steps": steps,
         "decisions": decisions,
         "events": events,
+        "related": _related_forms(request.user, form),
         "route": route,
         "route_problem": route_problem,
         "is_submitter": form.submitter_id == request.user.pk,

@@ -60,7 +60,11 @@ class Month:
 def parse_month(text) -> Month:
     try:
         year, month = (int(part) for part in str(text or "").strip().split("-"))
-        return Month(date(year, month, 1))
+        start = date(year, month, 1)
+        if date.max - start < timedelta(days=31):
+            # 9999-12 has no next month to end the report at: refuse it here, not mid-stream.
+            raise ValueError(text)
+        return Month(start)
     except (TypeError, ValueError):
         message = _("“月份”：请输入有效的月份（格式 YYYY-MM）。")
         raise InvalidInput(message, fields={"month": message})
