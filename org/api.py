@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from sipm.errors import InvalidInput
@@ -42,6 +43,9 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Password guessing: a few attempts a minute per client address (setting SIPM_AUTH_THROTTLE).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     @extend_schema(request=TokenIn, responses={200: TokenOut}, tags=["auth"])
     def post(self, request):

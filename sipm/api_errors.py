@@ -21,6 +21,7 @@ CODES = {
     406: "not_acceptable",
     409: "conflict",
     415: "unsupported_media_type",
+    429: "throttled",
 }
 
 

@@ -148,11 +148,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "sipm.api_errors.exception_handler",
     # `?format=` is ours (the monthly report's json|xlsx|pdf), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_RATES": {"auth": env("SIPM_AUTH_THROTTLE", default="20/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIPM API",
     "DESCRIPTION": "系统集成项目管理 REST API",
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sipm.openapi.add_error_responses",
+    ],
 }
 
 CELERY_BROKER_URL = env(

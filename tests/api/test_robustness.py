@@ -246,3 +246,20 @@ def test_whole_number_fields_have_a_ceiling():
     assert clean_value(spec, "30") == 30
     with pytest.raises(FieldError):
         clean_value(spec, str(10**30))
+
+
+def test_token_endpoint_is_throttled_with_a_json_error(db, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    cache.clear()
+    client = APIClient()
+    codes = [
+        client.post("/api/v1/auth/token/", {"username": "nobody", "password": "x"}, format="json")
+        for _ in range(4)
+    ]
+    assert [r.status_code for r in codes] == [400, 400, 400, 429]
+    assert codes[-1].json()["code"] == "throttled" and codes[-1].json()["message"]
+    cache.clear()

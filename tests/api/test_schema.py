@@ -38,3 +38,21 @@ def test_the_core_api_generates_without_warnings(schema_problems):
 def test_the_whole_schema_generates_without_warnings(schema_problems):
     _schema, problems = schema_problems
     assert not problems, "\n".join(problems)
+
+
+def test_every_operation_documents_the_json_error_body(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {
+        "code",
+        "message",
+        "fields",
+    }
+    operations = [
+        op for ops in schema["paths"].values() for op in ops.values() if "responses" in op
+    ]
+    assert operations
+    for op in operations:
+        for status in ("400", "403", "404", "409"):
+            assert status in op["responses"], (op.get("operationId"), status)
