@@ -74,28 +74,17 @@ def _locked(project_id) -> Project:
     return Project.objects.select_for_update().get(pk=project_id)
 
 
+def _move_for(form, target, *, acting_user, when):
+    if form.project_id and target:
+        _move(_locked(form.project_id), target, acting_user=acting_user, when=when, form=form)
+
+
 def project_on_form_submitted(*, form, acting_user, when):
-    spec = get_kind(form.kind)
-    if form.project_id and spec.stage_on_submit:
-        _move(
-            _locked(form.project_id),
-            spec.stage_on_submit,
-            acting_user=acting_user,
-            when=when,
-            form=form,
-        )
+    _move_for(form, get_kind(form.kind).stage_on_submit, acting_user=acting_user, when=when)
 
 
 def project_on_form_approved(*, form, acting_user, when):
-    spec = get_kind(form.kind)
-    if form.project_id and spec.stage_on_approve:
-        _move(
-            _locked(form.project_id),
-            spec.stage_on_approve,
-            acting_user=acting_user,
-            when=when,
-            form=form,
-        )
+    _move_for(form, get_kind(form.kind).stage_on_approve, acting_user=acting_user, when=when)
 
 
 def project_on_form_rejected(*, form, acting_user, when):
