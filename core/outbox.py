@@ -34,6 +34,11 @@ def _stale_claim() -> timedelta:
     return timedelta(seconds=seconds) if seconds is not None else STALE_CLAIM
 
 
+def _relay_grace() -> timedelta:
+    seconds = getattr(settings, "SIPM_OUTBOX_RELAY_GRACE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds is not None else RELAY_GRACE
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
@@ -115,7 +120,7 @@ def outbox_relay(*, now=None, limit=RELAY_BATCH) -> int:
     now = now or timezone.now()
     due = (
         EventDelivery.objects.filter(
-            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now - RELAY_GRACE)
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now - _relay_grace())
             | Q(state=DeliveryState.RUNNING, claimed_at__lte=now - _stale_claim())
         )
         .order_by("next_attempt_at", "id")
