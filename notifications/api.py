@@ -102,12 +102,16 @@ class FormRemindView(APIView):
         return Response({"key": log.key, "recipients": names, "title": log.title})
 
 
+_CATEGORIES = "、".join(f"{code}（{label}）" for code, label in categories.choices())
+
+
 class PreferenceIO(serializers.Serializer):
+    # Plain strings: the service checks them against notifications.categories (clear 400).
     email = serializers.ListField(
-        child=serializers.ChoiceField(choices=categories.choices()), help_text="邮件通知的类别"
+        child=serializers.CharField(), help_text=f"邮件通知的类别：{_CATEGORIES}"
     )
     robot = serializers.ListField(
-        child=serializers.ChoiceField(choices=categories.choices()), help_text="部门群机器人的类别"
+        child=serializers.CharField(), help_text=f"部门群机器人的类别：{_CATEGORIES}"
     )
     daily_digest = serializers.BooleanField(help_text="邮件改为每日汇总一封")
 

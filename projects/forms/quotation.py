@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.conditions import discount_rate
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 
 from .. import gates
+from ..discounts import discount_rate
 from ..selectors import approved_forms, budget_figures, current_budget, signed_estimate_reports
 from ..services import budget_change_announce
 from .common import Errors, check_split, dec, money, performance_split, positive, textarea
