@@ -53,8 +53,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "sees_all_forms")
-    list_filter = ("sees_all_forms",)
+    list_display = ("code", "name", "sees_all_forms", "sees_all_projects", "forms_scope")
+    list_filter = ("sees_all_forms", "sees_all_projects", "forms_scope")
     search_fields = ("code", "name")
 
 
