@@ -17,6 +17,7 @@ from approvals.hashing import data_hash
 from approvals.kinds import get_kind
 from approvals.models import CopyKind, DecisionKind, FormStatus, StepStatus
 from core.links import site_url
+from org.models import Department
 
 from .formatting import FieldCell, References, field_blocks, field_cell
 
@@ -163,8 +164,6 @@ def copy_list(form, kind) -> tuple[list[dict], bool]:
             for c in sorted(form.copies.all(), key=lambda c: (c.department.sort_order, c.pk))
         ]
         return rows, False
-    from org.models import Department
-
     names = dict(
         Department.objects.filter(code__in=[code for code, _k in kind.copies]).values_list(
             "code", "name"

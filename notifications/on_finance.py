@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.events import subscribe
+from finance.models import MonthlyReport, Payment
+from finance.selectors import final_accounts_due
 from org.selectors import users_with_role
 from sipm.i18n import in_company_language
 
@@ -22,10 +24,6 @@ REPORT_ROLES = ("COST_DIR", "GM")  # the month-end cost report goes to them [§4
 @in_company_language
 def final_accounts_started(*, payment_id, event=None):
     """When the last payment is in, tell 财务部 the final accounts are due [§27]."""
-    # finance imports notifications' neighbours at load; read its models when the event comes
-    from finance.models import Payment
-    from finance.selectors import final_accounts_due
-
     payment = Payment.objects.select_related("project").filter(pk=payment_id).first()
     if payment is None:
         return None
@@ -50,8 +48,6 @@ def final_accounts_started(*, payment_id, event=None):
 @in_company_language
 def monthly_report_ready(*, report_id, event=None):
     """Put the month-end cost report in the cost director's and the GM's inbox."""
-    from finance.models import MonthlyReport  # as above
-
     report = MonthlyReport.objects.filter(pk=report_id).first()
     if report is None:
         return None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
 from core.events import defer, emit, follow_up_handler
-from sipm.errors import Conflict, NotVisible
+from sipm.errors import Conflict, NotVisible, Refused
 from sipm.i18n import in_company_language
 
 from . import categories, channels
@@ -298,8 +298,6 @@ def deliveries_retry(*, now=None) -> int:
 
 def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:
     """An admin asks to send a failed or unfinished reminder again (attempts start over)."""
-    from sipm.errors import Refused
-
     if not acting_user.has_perm("notifications.change_reminderlog"):
         raise Refused(_("您没有重新发送提醒的权限。"))
     updated = (

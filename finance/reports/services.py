@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from core.events import emit
+from org.selectors import users_with_role
 
 from ..models import MonthlyReport
 from . import data
@@ -119,8 +120,6 @@ def monthly_report_generate(*, month: data.Month, acting_user=None) -> MonthlyRe
 
 
 def _recipients() -> list[str]:
-    from org.selectors import users_with_role
-
     emails = []
     for code in RECIPIENT_ROLES:
         emails += [u.email for u in users_with_role(code) if u.email]

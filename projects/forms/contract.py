@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from approvals.models import Form, FormStatus
+from org.models import Department
 
 from .. import gates
 from ..services import project_set_team
@@ -34,8 +36,6 @@ CONTRACT_FIELDS = (
 
 
 def validate_contract(data, form=None):
-    from approvals.models import Form, FormStatus
-
     errors = Errors(CONTRACT_FIELDS)
     amount = dec(data.get("contract_amount"))
     if amount is not None and amount <= 0:
@@ -105,8 +105,6 @@ COMMISSION_FIELDS = (
 
 
 def validate_commission(data, form=None):
-    from org.models import Department
-
     errors = Errors(COMMISSION_FIELDS)
     man_days = dec(data.get("man_days"))
     if man_days is not None and man_days <= 0:
