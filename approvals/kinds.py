@@ -90,3 +90,5 @@ def load_project_kinds():
     global _ORDER
     module = importlib.import_module("projects.forms")
     _ORDER = tuple(getattr(module, "KIND_ORDER", ()))
+    # Their queue cards' key figures (approvals.cards).
+    importlib.import_module("projects.cards")

@@ -52,11 +52,11 @@ def form_detail_queryset():
     )
 
 
-def queue_for(user):
+def queue_for(user, principals=None):
     """Active steps waiting on the user, as themselves or as a delegate, oldest due first.
 
-    Returns FormStep rows annotated with the principal seat (`seat_user_id`)."""
-    principals = principals_for(user)
+    Returns StepAssignee rows (the seat: `user` is the principal the seat belongs to)."""
+    principals = principals_for(user) if principals is None else principals
     seats = (
         StepAssignee.objects.filter(
             user_id__in=principals,

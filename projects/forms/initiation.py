@@ -86,11 +86,23 @@ def validate_presales(data, form=None):
     return errors
 
 
+def _who_filled(form, name, default):
+    """The person who filled a field at a fill-in step of this round (the history names them,
+    not the last approver)."""
+    from approvals.models import Decision
+
+    decisions = Decision.objects.filter(
+        form=form, step__round=form.round, decision="approve"
+    ).select_related("step", "decider")
+    filled = [d for d in decisions if name in (d.step.fill_fields or [])]
+    return filled[-1].decider if filled else default
+
+
 def presales_approved(*, form, acting_user, when):
     from ..services import project_set_presales_lead
 
     project_set_presales_lead(
-        acting_user=acting_user,
+        acting_user=_who_filled(form, "presales_lead", acting_user),
         project_id=form.project_id,
         lead_id=form.data["presales_lead"],
         team_ids=form.data.get("presales_team") or [],
