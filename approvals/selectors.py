@@ -20,7 +20,10 @@ def forms_visible_to(user, qs=None):
     if user_sees_all(user):
         return qs
     principals = principals_for(user)
-    approver = StepAssignee.objects.filter(step__form=OuterRef("pk"), user_id__in=principals)
+    # Who holds or held a seat, including whoever handed theirs on (转交).
+    approver = StepAssignee.objects.filter(step__form=OuterRef("pk")).filter(
+        Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
+    )
     condition = Q(submitter_id__in=principals) | Q(Exists(approver))
     if user.department_id:
         copy = FormCopy.objects.filter(form=OuterRef("pk"), department_id=user.department_id)

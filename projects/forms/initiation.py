@@ -31,7 +31,7 @@ INITIATION_FIELDS = (
         "is_special",
         gettext_lazy("特殊项目"),
         "bool",
-        help=gettext_lazy("特殊项目或预计金额超过 500 万元的项目需总经理审批 [§1]"),
+        help=gettext_lazy("特殊项目或预计金额超过 500 万元的项目需总经理审批"),
     ),
 )
 
