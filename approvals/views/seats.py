@@ -29,7 +29,7 @@ def form_add_signer(request, pk):
     except DomainError as exc:
         messages.warning(request, exc.message)
     else:
-        messages.success(request, _("已加签：%(name)s。") % {"name": added.name})
+        messages.success(request, _("已添加“%(name)s”。") % {"name": added.name})
     return redirect("form-detail", pk=form.pk)
 
 
