@@ -126,6 +126,8 @@ class ChainStepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "approvers" not in self.fields:  # a frozen chain: shown read-only
+            return
         self.fields["approvers"].required = False
         for name in ("approver_roles", "approver_managers", "approver_departments"):
             self.fields[name].widget.attrs["size"] = 4
@@ -145,6 +147,8 @@ class ChainStepForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "approvers" not in self.fields:
+            return data
         terms = [f"role:{r.code}" for r in data.get("approver_roles") or []]
         if data.get("approver_submitter_manager"):
             terms.append("dept_manager:submitter")

@@ -87,11 +87,13 @@ def home(request):
         .order_by("-seq")[:HOME_LIST_TOP]
     )
     creating = [k for k in all_kinds() if k.creates_project]
+    # Counted once: the navigation badge reuses it.
+    request.sipm_queue_count = queue.count()
     return render(
         request,
         "projects/home.html",
         {
-            "queue_count": queue.count(),
+            "queue_count": request.sipm_queue_count,
             "queue_top": top,
             "drafts": drafts,
             "mine_in_review": mine_in_review,

@@ -118,3 +118,29 @@ def test_presales_lead_history_names_who_named_the_lead(users, driver):
     driver.presales(project)
     event = AuditEvent.objects.get(verb="project.presales_lead")
     assert event.actor == users["ts_mgr"]
+
+
+def test_project_header_shows_the_signed_amount_and_the_gm_sees_the_margin(users, login, driver):
+    # Given a project quoted at 900,000 with a budget of 600,000
+    project = driver.initiate("签约项目").project
+    driver.presales(project)
+    driver.quotation(project, driver.estimate(project))
+    budget = driver.start("budget", "pmo", project, driver.budget_data())
+    driver.run(budget, [("tech_lead", None), ("sales_dir", None), ("cost_dir", None)])
+    # Then the GM's card of the budget shows its total and the margin against the quote
+    html = login(users["gm"]).get("/queue/").content.decode()
+    assert "预算合计" in html and "¥600,000.00" in html
+    assert "毛利" in html and "¥300,000.00（33.3%）" in html
+    driver.run(budget, [("gm", None)])
+    # When the contract is signed at 880,000 and reaches the GM, the card shows that margin
+    contract = driver.start(
+        "contract", "sales", project, driver.contract_data("HT-T-1", amount="880000.00")
+    )
+    driver.run(contract, driver.CONTRACT_ROUTE[:-1])
+    html = login(users["gm"]).get("/queue/").content.decode()
+    assert "¥880,000.00" in html and "¥280,000.00（31.8%）" in html
+    driver.run(contract, driver.CONTRACT_ROUTE[-1:])
+    # Then the project header shows the signed amount instead of the estimate
+    page = login(users["sales"]).get(f"/projects/{project.pk}/").content.decode()
+    header = page[page.index('id="project-amount"') :][:300]
+    assert "合同金额" in header and "¥880,000.00" in header and "预计合同金额" not in header
