@@ -51,9 +51,7 @@ def build(history, waiting, users):
                         kind="initiation",
                         number=f"{PREFIX}{start + i:07d}",
                         data={"estimated_amount": "1200000.00", "presales_budget": "30000.00"},
-                        status=FormStatus.APPROVED
-                        if start + i < history
-                        else FormStatus.IN_REVIEW,
+                        status=FormStatus.APPROVED if start + i < history else FormStatus.IN_REVIEW,
                         submitter=sales,
                         department=sales.department,
                         round=1,
