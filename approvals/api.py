@@ -21,6 +21,7 @@ from . import routing, services
 from .attachments import attachment_for_download, attachment_upload
 from .kinds import get_kind
 from .models import AuditEvent, ChainTemplate, Form
+from .queue import SORTS, queue_cards
 from .selectors import form_detail_queryset, forms_visible_to, queue_for
 from .serializers import (
     AttachmentOut,
@@ -31,6 +32,8 @@ from .serializers import (
     FormDetailOut,
     FormFilterIn,
     FormUpdateIn,
+    QueueDecisionIn,
+    QueueDecisionOut,
     QueueItemOut,
     RevisionIn,
     RouteOut,
@@ -202,11 +205,51 @@ class QueueView(GenericAPIView):
     def get_queryset(self):
         return queue_for(self.request.user)
 
-    @extend_schema(responses={200: QueueItemOut(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, description="表单类型"),
+            OpenApiParameter("project", int, description="项目 id"),
+            OpenApiParameter("overdue", bool, description="只看已超期"),
+            OpenApiParameter("sort", str, description="due（默认）/ waiting / newest"),
+        ],
+        responses={200: QueueItemOut(many=True)},
+    )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        context = {"request": request, "now": timezone.now()}
+        params = request.query_params
+        qs = self.get_queryset()
+        if params.get("kind"):
+            qs = qs.filter(step__form__kind=params["kind"][:30])
+        if str(params.get("project", "")).isdigit():
+            qs = qs.filter(step__form__project_id=int(params["project"]))
+        now = timezone.now()
+        if params.get("overdue") in ("1", "true"):
+            qs = qs.filter(step__due_at__lt=now)
+        order = SORTS.get(params.get("sort") or "due", SORTS["due"])[0]
+        page = self.paginate_queryset(qs.order_by(*order))
+        cards = {c["seat"].pk: c for c in queue_cards(page, request.user, now=now)}
+        context = {"request": request, "now": now, "cards": cards}
         return self.get_paginated_response(QueueItemOut(page, many=True, context=context).data)
+
+
+class QueueDecideView(APIView):
+    """Approve (or decide) several queue items at once, each on the revision the caller saw.
+
+    Every item is decided in its own transaction and gets its own result: an item whose form
+    changed since (`stale`), was decided by someone else, or needs an opinion is reported and
+    left as it is; the others go through."""
+
+    @extend_schema(
+        request=QueueDecisionIn(many=True),
+        responses={200: QueueDecisionOut(many=True)},
+        tags=["queue"],
+    )
+    def post(self, request):
+        body = QueueDecisionIn(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        results = services.queue_decide(
+            acting_user=request.user, items=[dict(item) for item in body.validated_data]
+        )
+        return Response(QueueDecisionOut(results, many=True).data)
 
 
 class FileUploadView(APIView):

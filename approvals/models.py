@@ -80,6 +80,21 @@ class ChainStepTemplate(models.Model):
     fill_fields = models.JSONField(_("填写字段"), default=list, blank=True)
     condition = models.JSONField(_("条件"), null=True, blank=True)
     sla_days = models.PositiveSmallIntegerField(_("处理时限(工作日)"), default=2)
+    allow_add_signer = models.BooleanField(
+        _("允许加签"), default=True, help_text=_("审批人可在本人之前或之后加一位审批人。")
+    )
+    allow_transfer = models.BooleanField(
+        _("允许转交"), default=True, help_text=_("审批人可把本步骤交给另一位符合条件的人员。")
+    )
+    transfer_scope = models.CharField(
+        _("转交范围"),
+        max_length=200,
+        blank=True,
+        help_text=_("可接收转交的人员，写法同“审批人”；留空为全体在职员工。"),
+    )
+    comment_required = models.BooleanField(
+        _("同意时须填写意见"), default=False, help_text=_("勾选后，同意也必须填写审批意见。")
+    )
 
     class Meta:
         ordering = ["template", "order"]
@@ -230,6 +245,15 @@ class FormStep(models.Model):
     fill_fields = models.JSONField(default=list, blank=True)
     condition = models.JSONField(null=True, blank=True)
     sla_days = models.PositiveSmallIntegerField(default=2)
+    allow_add_signer = models.BooleanField(default=True)
+    allow_transfer = models.BooleanField(default=True)
+    transfer_scope = models.CharField(max_length=200, blank=True)
+    comment_required = models.BooleanField(default=False)
+    # A 加签 step: who added it, and whether before or after their own step.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_position = models.CharField(max_length=6, blank=True)
     status = FSMField(
         max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING, protected=True
     )
@@ -297,6 +321,10 @@ class StepAssignee(models.Model):
     step = models.ForeignKey(FormStep, on_delete=models.CASCADE, related_name="assignees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200, blank=True)
+    # 转交: the person who handed this seat over.
+    transferred_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -344,6 +372,22 @@ class Decision(models.Model):
                 fields=["step", "principal", "step_pass"], name="unique_decision_per_seat"
             ),
         ]
+
+
+class FormComment(models.Model):
+    """A remark on a form (not a decision), seen by everyone who sees the form; @mentions notify."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="form_comments"
+    )
+    body = models.TextField(_("内容"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["form", "created_at"])]
 
 
 class CopyKind(models.TextChoices):

@@ -7,6 +7,7 @@ Spec terms (comma-separated in ChainStepTemplate.approvers):
     dept:CODE               the members of a department (anyone of them may act)
     project:pm | project:presales_lead | project:sales_lead
     field:NAME              the person (or people) named in a field of the form
+    user:ID                 one named person (a 加签 step)
 
 A vacant seat or a submitter who would approve their own form never passes silently: the step
 goes to the submitter's department manager, or failing that to the administrators, and the step
@@ -52,6 +53,8 @@ def _describe_term(term: str) -> str:
         }.get(arg, arg)
     if kind == "field":
         return _("表单指定人员")
+    if kind == "user":
+        return _("加签人")
     return term
 
 
@@ -80,7 +83,20 @@ def _term_users(term: str, form) -> list:
         value = form.data.get(arg)
         ids = value if isinstance(value, list) else [value] if value else []
         return list(User.objects.filter(is_active=True, pk__in=ids).order_by("id"))
+    if kind == "user":
+        return list(User.objects.filter(is_active=True, pk=int(arg)))
     raise ValueError(f"unknown approver term {term!r}")
+
+
+def term_users(approvers: str, form) -> list:
+    """Everyone the spec names, without escalation (e.g. who may receive a 转交)."""
+    seen, out = set(), []
+    for term in (t.strip() for t in approvers.split(",") if t.strip()):
+        for user in _term_users(term, form):
+            if user.pk not in seen:
+                seen.add(user.pk)
+                out.append(user)
+    return out
 
 
 def resolve(approvers: str, form) -> Resolution:

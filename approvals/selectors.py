@@ -30,7 +30,10 @@ def forms_visible_to(user, qs=None):
     if user_sees_all(user):
         return qs
     principals = principals_for(user)
-    approver = StepAssignee.objects.filter(step__form=OuterRef("pk"), user_id__in=principals)
+    # Who holds or held a seat, including whoever handed theirs on (转交).
+    approver = StepAssignee.objects.filter(step__form=OuterRef("pk")).filter(
+        Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
+    )
     submitted = ~Q(status=FormStatus.DRAFT)
     condition = Q(submitter_id__in=principals) | Q(Exists(approver))
     condition |= submitted & Q(department_id__in=departments_managed_by(principals))
@@ -69,11 +72,11 @@ def form_detail_queryset():
     )
 
 
-def queue_for(user):
+def queue_for(user, principals=None):
     """Active steps waiting on the user, as themselves or as a delegate, oldest due first.
 
-    Returns FormStep rows annotated with the principal seat (`seat_user_id`)."""
-    principals = principals_for(user)
+    Returns StepAssignee rows (the seat: `user` is the principal the seat belongs to)."""
+    principals = principals_for(user) if principals is None else principals
     seats = (
         StepAssignee.objects.filter(
             user_id__in=principals,

@@ -226,6 +226,12 @@ class RouteOut(serializers.Serializer):
     steps = RouteStepOut(many=True)
 
 
+class FigureOut(serializers.Serializer):
+    label = serializers.CharField()
+    text = serializers.CharField()
+    tone = serializers.CharField(help_text="'' | warn | ok")
+
+
 class QueueItemOut(serializers.Serializer):
     form = FormBriefOut(source="step.form")
     step = serializers.IntegerField(source="step.order")
@@ -237,6 +243,39 @@ class QueueItemOut(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
     delegated = serializers.SerializerMethodField(help_text="代签：作为代理人替他人审批")
     on_behalf_of = serializers.SerializerMethodField()
+
+    figures = serializers.SerializerMethodField(
+        help_text="卡片关键数据（金额、折扣率、预算合计、毛利…）"
+    )
+    due_working_days = serializers.SerializerMethodField(
+        help_text="距截止的工作日数（负数：已超期的工作日数）"
+    )
+    waiting_working_days = serializers.SerializerMethodField(help_text="本步骤已等待的工作日数")
+    submitted_working_days = serializers.SerializerMethodField(help_text="申请人已等待的工作日数")
+    comment_required = serializers.BooleanField(source="step.comment_required")
+    batch = serializers.SerializerMethodField(help_text="可在列表中直接同意/批量同意")
+
+    def _card(self, row) -> dict:
+        return self.context.get("cards", {}).get(row.pk, {})
+
+    @extend_schema_field(FigureOut(many=True))
+    def get_figures(self, row):
+        return [
+            {"label": f.label, "text": f.text, "tone": f.tone}
+            for f in self._card(row).get("figures", [])
+        ]
+
+    def get_due_working_days(self, row) -> int | None:
+        return self._card(row).get("due_days")
+
+    def get_waiting_working_days(self, row) -> int | None:
+        return self._card(row).get("waited_days")
+
+    def get_submitted_working_days(self, row) -> int | None:
+        return self._card(row).get("submitted_days")
+
+    def get_batch(self, row) -> bool:
+        return not row.step.fill_fields
 
     def get_overdue(self, row) -> bool:
         now = self.context.get("now") or timezone.now()
@@ -267,3 +306,31 @@ class FileUploadIn(serializers.Serializer):
         allow_empty_file=True,
         error_messages={"required": _("请选择要上传的文件。")},
     )
+
+
+class QueueDecisionIn(serializers.Serializer):
+    form = serializers.IntegerField(label=_("表单"), min_value=1, max_value=MAX_ID)
+    revision = serializers.IntegerField(
+        label=_("修订号"), min_value=0, help_text="您看到的表单修订号；已变化则该项不处理（stale）"
+    )
+    decision = serializers.ChoiceField(
+        label=_("审批决定"),
+        choices=DecisionKind.choices,
+        default=DecisionKind.APPROVE,
+        error_messages={"invalid_choice": _("必须是 approve、reject 或 return。")},
+    )
+    comment = serializers.CharField(
+        label=_("意见"), required=False, allow_blank=True, max_length=2000, default=""
+    )
+
+
+class QueueDecisionOut(serializers.Serializer):
+    form = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="ok，或错误代码：stale / conflict / wrong_state / invalid / forbidden / not_found"
+    )
+    message = serializers.CharField()
+    number = serializers.CharField(required=False)
+    form_status = serializers.CharField(required=False)
+    revision = serializers.IntegerField(required=False)
+    fields = serializers.DictField(child=serializers.CharField(), required=False)

@@ -74,6 +74,60 @@ class RowsField(forms.Field):
         return value or []
 
 
+# Who may be picked for a person field, by field name: department code, role code, or
+# department managers. Anything else: every active employee. Never the superuser.
+PEOPLE_SCOPES = {
+    "presales_lead": {"dept": "TS"},
+    "presales_team": {"dept": "TS"},
+    "project_manager": {"role": "PM"},
+    "dept_manager": {"manages": True},
+}
+
+
+def people_in_scope(scope: dict | None):
+    qs = User.objects.filter(is_active=True, is_superuser=False)
+    scope = scope or {}
+    if scope.get("dept"):
+        qs = qs.filter(department__code=scope["dept"])
+    if scope.get("role"):
+        qs = qs.filter(role_assignments__role__code=scope["role"], role_assignments__active=True)
+    if scope.get("min_position"):
+        qs = qs.filter(position__gte=scope["min_position"])
+    if scope.get("manages"):
+        qs = qs.filter(managed_departments__isnull=False)
+    return qs.distinct()
+
+
+def person_label(user) -> str:
+    return f"{user}（{user.department.name}）" if user.department_id else str(user)
+
+
+class PersonField(forms.ChoiceField):
+    """One person, searched over the people endpoint; the engine checks the id."""
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+class PeopleField(forms.MultipleChoiceField):
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+def _people_widget_attrs(name, multiple=False):
+    from django.urls import reverse
+
+    attrs = {
+        "class": "form-select",
+        "data-people-url": f"{reverse('people-search')}?field={name}",
+        "data-empty-text": _("没有符合条件的人员"),
+        "placeholder": _("输入姓名或部门搜索"),
+    }
+    if multiple:
+        attrs["multiple"] = True
+    return attrs
+
+
 def _choices_cache():
     cache = {}
 
@@ -81,7 +135,7 @@ def _choices_cache():
         if "users" not in cache:
             cache["users"] = [
                 (str(u.pk), f"{u}（{u.department.name}）" if u.department else str(u))
-                for u in User.objects.filter(is_active=True)
+                for u in User.objects.filter(is_active=True, is_superuser=False)
                 .select_related("department")
                 .order_by("department__sort_order", "department__code", "id")
             ]
@@ -125,15 +179,15 @@ def _django_field(spec: FieldSpec, users, departments) -> forms.Field:
             **common,
         )
     if t == "user":
-        return forms.ChoiceField(
-            choices=[("", "—")] + users(),
-            widget=forms.Select(attrs={"class": "form-select"}),
+        return PersonField(
+            choices=[("", "—")],
+            widget=forms.Select(attrs=_people_widget_attrs(spec.name)),
             **common,
         )
     if t == "users":
-        return forms.MultipleChoiceField(
-            choices=users(),
-            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        return PeopleField(
+            choices=[],
+            widget=forms.SelectMultiple(attrs=_people_widget_attrs(spec.name, True)),
             **common,
         )
     if t == "department":
@@ -215,8 +269,35 @@ class KindForm(forms.Form):
             field.required_mark = spec.required
             field.initial = _initial(spec, values.get(spec.name))
             self.fields[spec.name] = field
+        self._label_people(values)
         self.non_mapped_errors: list[str] = []
         self.engine_errors: dict[str, list[str]] = {}
+
+    def _label_people(self, values):
+        """Person pickers list only the chosen people (the rest is searched): one query."""
+        fields = [
+            (n, f) for n, f in self.fields.items() if isinstance(f, (PersonField, PeopleField))
+        ]
+        if not fields:
+            return
+        ids = set()
+        for name, _field in fields:
+            if self.is_bound:
+                key = self.add_prefix(name)
+                getlist = getattr(self.data, "getlist", None)
+                raw = getlist(key) if getlist else self.data.get(key)
+            else:
+                raw = values.get(name)
+            for v in raw if isinstance(raw, list) else [raw]:
+                if str(v).isdigit():
+                    ids.add(int(v))
+        people = {
+            u.pk: person_label(u)
+            for u in User.objects.filter(pk__in=ids).select_related("department")
+        }
+        for _name, field in fields:
+            empty = [("", "—")] if isinstance(field, PersonField) else []
+            field.choices = empty + [(str(pk), label) for pk, label in people.items()]
 
     def field_rows(self) -> list[dict]:
         """What the field template needs for each field, errors from both sides included."""

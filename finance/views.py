@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from workcal.calendar import today as shanghai_today
 
 from . import permissions, selectors, services
 from .imports import HEADERS, cost_entries_import
-from .models import CostCategory, MonthlyReport
+from .models import CostCategory, CostEntry, MonthlyReport
 from .reports import data as report_data
 from .reports.services import XLSX_TYPE, file_name
 from .tasks import BUILD_FORMATS, build_path, month_due, monthly_report_build
@@ -250,6 +250,14 @@ def project_final_accounts(request, pk):
 # --- 月度成本报告 -----------------------------------------------------------------------------
 
 
+def _latest_month_with_data():
+    """月度成本 opens on the latest month with cost lines up to today (indexed MAX on the
+    date), or on the month due when there is none."""
+    today = shanghai_today()
+    latest = CostEntry.objects.filter(date__lte=today).aggregate(d=Max("date"))["d"]
+    return report_data.Month(latest.replace(day=1)) if latest else month_due(today)
+
+
 @login_required
 @require_GET
 def monthly_report(request):
@@ -259,7 +267,7 @@ def monthly_report(request):
     raw = request.GET.get("month")
     error = None
     try:
-        month = report_data.parse_month(raw) if raw else month_due(shanghai_today())
+        month = report_data.parse_month(raw) if raw else _latest_month_with_data()
     except InvalidInput as exc:
         error, month = exc.fields.get("month", exc.message), None
     context = {"month": month, "month_text": raw or month.label, "error": error}

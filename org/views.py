@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,11 +80,13 @@ class DelegationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = (
-            User.objects.filter(is_active=True)
+            User.objects.filter(is_active=True, is_superuser=False)
             .exclude(pk=user.pk)
             .select_related("department")
             .order_by("department__sort_order", "id")
         )
+        # Searchable (Tom Select over the people endpoint); never the superuser.
+        self.fields["delegate"].widget.attrs["data-people-url"] = reverse("people-search")
         self.fields["delegate"].label_from_instance = lambda u: (
             f"{u}（{u.department.name}）" if u.department else str(u)
         )

@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
         # (projects.lifecycle: stage moves and what an approved form decides).
         from approvals import conditions, kinds
 
-        from . import forms, lifecycle  # noqa: F401  (importing registers)
+        from . import cards, forms, lifecycle  # noqa: F401  (importing registers)
         from .discounts import discount_below_limit
         from .services import lock_project
 

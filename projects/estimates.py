@@ -25,7 +25,7 @@ def estimate_report_upload(*, acting_user, project_id, attachment_id, title="") 
         if project is None:
             raise NotVisible(_("项目不存在或无权查看。"))
         if acting_user.department is None or acting_user.department.code != ESTIMATE_DEPARTMENT:
-            raise Refused(_("项目估算报告由技术服务部提交 [§12]。"))
+            raise Refused(_("项目估算报告由技术服务部提交。"))
         if not project.is_open or not has_approved(project, "initiation"):
             raise Conflict(
                 _("项目未立项或已“%(s)s”，不能提交估算报告。") % {"s": project.get_stage_display()},
@@ -68,7 +68,7 @@ def estimate_report_sign(*, acting_user, report_id) -> EstimateReport:
         if project.presales_lead_id is None:
             raise Conflict(_("项目尚未指定售前负责人，估算报告无人可签。"), code="precondition")
         if project.presales_lead_id != acting_user.pk:
-            raise Refused(_("只有本项目的售前负责人可以在估算报告上签字 [§19(1)]。"))
+            raise Refused(_("只有本项目的售前负责人可以在估算报告上签字。"))
         if report.is_signed:
             raise Conflict(_("该估算报告已签字。"), code="wrong_state")
         report.signed_by = acting_user

@@ -59,7 +59,7 @@ def sales_may_start(kind):
 def may_start_early_start(user, project):
     if project.sales_lead_id == user.pk:
         return None
-    return _("只有本项目的销售负责人可以填写《提前开工审批单》[§9]。")
+    return _("只有本项目的销售负责人可以填写《提前开工审批单》。")
 
 
 def department_may_start(kind, code, who):
@@ -74,13 +74,13 @@ def department_may_start(kind, code, who):
 def may_start_budget_change(user, project):
     if user_has_role(user, "COST_DIR"):
         return None
-    return _("只有成本总监可以发起预算变更 [§18]。")
+    return _("只有成本总监可以发起预算变更。")
 
 
 def may_start_handover(user, project):
     if project.project_manager_id is not None and project.project_manager_id == user.pk:
         return None
-    return _("只有本项目的项目经理可以填写《资料移交表》[§28]。")
+    return _("只有本项目的项目经理可以填写《资料移交表》。")
 
 
 # --- Preconditions ----------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def gate_early_start(project, data, form=None):
 def gate_quotation(project, data, form=None):
     def estimate():
         if not signed_estimate_reports(project).exists():
-            return _("报价前须有技术服务部提交、并经售前负责人签字的项目估算报告 [§12、§19(1)]。")
+            return _("报价前须有技术服务部提交、并经售前负责人签字的项目估算报告。")
         return None
 
     return _first(
@@ -177,17 +177,17 @@ def gate_quotation(project, data, form=None):
 def gate_budget(project, data, form=None):
     def quoted():
         if not has_approved(project, "quotation"):
-            return _("《报价审批表》批准后才能编制项目预算 [§17]。")
+            return _("《报价审批表》批准后才能编制项目预算。")
         return None
 
     def before_contract():
         if has_approved(project, "contract"):
-            return _("合同已批准，项目预算须在合同审批之前发起 [§17]。")
+            return _("合同已批准，项目预算须在合同审批之前发起。")
         return None
 
     def single():
         if has_approved(project, "budget", exclude=_exclude(form)):
-            return _("项目预算已批准；如需变更，请由成本总监发起预算变更 [§18]。")
+            return _("项目预算已批准；如需变更，请由成本总监发起预算变更。")
         return None
 
     return _first(
@@ -202,7 +202,7 @@ def gate_budget(project, data, form=None):
 def gate_budget_change(project, data, form=None):
     def budgeted():
         if not has_approved(project, "budget"):
-            return _("项目预算尚未批准，不能变更 [§18]。")
+            return _("项目预算尚未批准，不能变更。")
         return None
 
     return _first(
@@ -218,7 +218,7 @@ def gate_contract(project, data, form=None):
             _title(kind) for kind in ("quotation", "budget") if not has_approved(project, kind)
         ]
         if missing:
-            return _("合同审批前须先批准：%(list)s [§17、§21]。") % {
+            return _("合同审批前须先批准：%(list)s。") % {
                 "list": "、".join(f"《{t}》" for t in missing)
             }
         return None
@@ -234,7 +234,7 @@ def gate_commission(project, data, form=None):
     def authorised():
         if has_approved(project, "contract") or has_approved(project, "early_start"):
             return None
-        return _("合同签订（合同审批表批准）或提前开工获批后，才能发布项目委托书 [§9、§22]。")
+        return _("合同签订（合同审批表批准）或提前开工获批后，才能发布项目委托书。")
 
     return _first(
         lambda: _closed(project),
@@ -246,7 +246,7 @@ def gate_commission(project, data, form=None):
 def gate_evaluation(project, data, form=None):
     def commissioned():
         if not has_approved(project, "commission"):
-            return _("项目委托书批准、项目实施后才能进行项目评估 [§26]。")
+            return _("项目委托书批准、项目实施后才能进行项目评估。")
         return None
 
     return _first(
@@ -261,7 +261,7 @@ def gate_final_accounts(project, data, form=None):
 
     def evaluated():
         if not has_approved(project, "evaluation"):
-            return _("项目评估批准后才能进行项目决算 [§26、§27]。")
+            return _("项目评估批准后才能进行项目决算。")
         return None
 
     return _first(
@@ -275,7 +275,7 @@ def gate_final_accounts(project, data, form=None):
 def gate_handover(project, data, form=None):
     def settled():
         if not has_approved(project, "final_accounts"):
-            return _("《项目决算表》批准后才能办理资料移交 [§28]。")
+            return _("《项目决算表》批准后才能办理资料移交。")
         return None
 
     return _first(

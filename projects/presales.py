@@ -38,7 +38,7 @@ def presales_record_work(*, acting_user, form_id, work_record) -> PresalesRecord
     with transaction.atomic():
         form = _approved_presales(form_id)
         if form.data.get("presales_lead") != acting_user.pk:
-            raise Refused(_("只有该协调单指定的售前负责人可以填写工作记录 [§7]。"))
+            raise Refused(_("只有该协调单指定的售前负责人可以填写工作记录。"))
         record = PresalesRecord.objects.filter(form=form).first()
         if record is not None and record.evaluated_at is not None:
             raise Conflict(_("项目管理部已完成售前评估，工作记录不能再修改。"), code="wrong_state")
@@ -63,7 +63,7 @@ def presales_evaluate(*, acting_user, form_id, evaluation) -> PresalesRecord:
     with transaction.atomic():
         form = _approved_presales(form_id)
         if acting_user.department is None or acting_user.department.code != "PMO":
-            raise Refused(_("售前支持工作评估由项目管理部进行 [§8]。"))
+            raise Refused(_("售前支持工作评估由项目管理部进行。"))
         record = PresalesRecord.objects.select_for_update().filter(form=form).first()
         if record is None:
             raise Conflict(_("售前负责人尚未提交工作记录。"), code="precondition")

@@ -24,7 +24,7 @@ from sipm.errors import DomainError
 
 from . import services
 from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
-from .selectors import projects_visible_to
+from .selectors import latest_approved, projects_visible_to
 
 PROJECT_PAGE_SIZE = 20
 HOME_QUEUE_TOP = 5
@@ -87,11 +87,13 @@ def home(request):
         .order_by("-seq")[:HOME_LIST_TOP]
     )
     creating = [k for k in all_kinds() if k.creates_project]
+    # Counted once: the navigation badge reuses it.
+    request.sipm_queue_count = queue.count()
     return render(
         request,
         "projects/home.html",
         {
-            "queue_count": queue.count(),
+            "queue_count": request.sipm_queue_count,
             "queue_top": top,
             "drafts": drafts,
             "mine_in_review": mine_in_review,
@@ -192,13 +194,20 @@ def project_detail(request, pk):
     titles = {k.slug: k.title for k in all_kinds()}
     for form in forms:
         form.kind_title = titles.get(form.kind, form.kind)
+    # One visibility rule for every card: the history shows the events of the forms the 表单
+    # card lists (and the project's own events), never a link to a form the user cannot open.
     history = list(
         AuditEvent.objects.filter(project=project)
+        .filter(Q(form__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
         .select_related("actor", "on_behalf_of", "form")
         .order_by("-seq")[:30]
     )
     timeline, side_way = _timeline(project)
     project.amount_text = money_text(project.estimated_amount)
+    contract = latest_approved(project, "contract")
+    project.signed_amount_text = (
+        money_text(contract.data.get("contract_amount")) if contract is not None else ""
+    )
     budget_versions = _render_safely(_optional("projects.selectors", "budget_versions"), project)
     budget_vs_actual = _render_safely(_optional("finance.selectors", "budget_vs_actual"), project)
     return render(

@@ -185,7 +185,7 @@ def estimate_quote(request, pk, report_id):
     project = visible_project(request.user, pk)
     report = _report_of(project, report_id)
     if not report.is_signed:
-        messages.error(request, _("估算报告尚未经售前负责人签字，不能据此报价 [§19(1)]。"))
+        messages.error(request, _("估算报告尚未经售前负责人签字，不能据此报价。"))
         return redirect("project-detail", pk=project.pk)
     try:
         form = form_create(

@@ -3,7 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from approvals.api import FileDownloadView, FileUploadView, FormViewSet, QueueView
+from approvals.api import (
+    FileDownloadView,
+    FileUploadView,
+    FormViewSet,
+    QueueDecideView,
+    QueueView,
+)
 from notifications import api as notification_api
 from org.api import MeView, TokenView
 from projects.api import PresalesEvaluationView, PresalesRecordView, ProjectViewSet
@@ -16,6 +22,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("queue/", QueueView.as_view(), name="api-queue"),
+    path("queue/decide/", QueueDecideView.as_view(), name="api-queue-decide"),
     path("files/", FileUploadView.as_view(), name="api-file-upload"),
     path("files/<int:pk>/", FileDownloadView.as_view(), name="api-file-download"),
     path(

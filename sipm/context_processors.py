@@ -9,6 +9,10 @@ def navigation(request):
         return {}
 
     def queue_count():
+        # The queue page has counted already; elsewhere one indexed count.
+        known = getattr(request, "sipm_queue_count", None)
+        if known is not None:
+            return known
         from approvals.selectors import queue_for
 
         return queue_for(user).count()

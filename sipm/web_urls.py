@@ -3,6 +3,7 @@
 from django.urls import path
 
 from approvals import views as forms_views
+from approvals.views import people as people_views
 from finance import views as finance_views
 from notifications import views as notification_views
 from org import views as org_views
@@ -22,6 +23,7 @@ urlpatterns = [
         name="delegation-cancel",
     ),
     path("queue/", forms_views.queue, name="queue"),
+    path("queue/decide/", forms_views.queue_decide, name="queue-decide"),
     path("dashboard/", project_views.dashboard, name="dashboard"),
     path("projects/", project_views.project_list, name="project-list"),
     path("projects/<int:pk>/", project_views.project_detail, name="project-detail"),
@@ -34,6 +36,11 @@ urlpatterns = [
     path("forms/<int:pk>/correct/", forms_views.form_correct, name="form-correct"),
     path("forms/<int:pk>/decide/", forms_views.form_decide, name="form-decide"),
     path("forms/<int:pk>/route/", forms_views.form_route, name="form-route"),
+    path("forms/<int:pk>/people/", people_views.form_people, name="form-people"),
+    path("forms/<int:pk>/add-signer/", forms_views.form_add_signer, name="form-add-signer"),
+    path("forms/<int:pk>/transfer/", forms_views.form_transfer, name="form-transfer"),
+    path("forms/<int:pk>/comments/", forms_views.form_comment, name="form-comment"),
+    path("people/", people_views.people, name="people-search"),
     path("forms/<int:pk>/files/<int:attachment_id>/", forms_views.form_file, name="form-file"),
     # Project page panels (htmx): estimate report, pre-sales record, deadlines.
     path("projects/<int:pk>/estimates/", panel_views.estimates_panel, name="project-estimates"),

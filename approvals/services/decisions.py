@@ -90,6 +90,8 @@ def form_decide(
                 raise Conflict(_("该步骤已由他人处理或您已审批过。"))
             raise Refused(_("您不是当前步骤“%(step)s”的审批人。") % {"step": current.name})
         principal_id = seats[0]
+        if decision == DecisionKind.APPROVE and current.comment_required and not comment:
+            raise InvalidInput(_("本步骤同意时也须填写意见。"), fields={"comment": _("必填。")})
         spec = get_kind(form.kind)
         filled = {}
         if data:

@@ -35,6 +35,10 @@ STEP_TEMPLATE_FIELDS = (
     "fill_fields",
     "condition",
     "sla_days",
+    "allow_add_signer",
+    "allow_transfer",
+    "transfer_scope",
+    "comment_required",
 )
 
 

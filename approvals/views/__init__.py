@@ -6,9 +6,13 @@ conflict is a warning on the form's page, never an error page); htmx requests ge
 
 from .detail import form_decide, form_detail, form_file, form_route
 from .edit import form_correct, form_edit, form_new, form_submit, form_withdraw
-from .queue import queue
+from .queue import queue, queue_decide
+from .seats import form_add_signer, form_comment, form_transfer
 
 __all__ = [
+    "form_add_signer",
+    "form_comment",
+    "form_transfer",
     "form_correct",
     "form_decide",
     "form_detail",
@@ -19,4 +23,5 @@ __all__ = [
     "form_submit",
     "form_withdraw",
     "queue",
+    "queue_decide",
 ]

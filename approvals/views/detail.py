@@ -54,6 +54,8 @@ def _decide_context(form, kind, user, *, fill_form=None, errors=None, posted=Non
     round_steps = [s for s in form.steps.all() if s.round == form.round]
     return {
         "can_decide": True,
+        "can_add_signer": current.allow_add_signer,
+        "can_transfer": current.allow_transfer,
         "current": current,
         "seat": seats[0],
         "delegated": seats[0].user_id != user.pk,
@@ -94,10 +96,32 @@ def _related_forms(user, form) -> list[dict]:
     return out
 
 
+def _route_rows(form, kind, steps):
+    """The round's steps as the route shows them: a conditional step the form does not meet is
+    不需要 with its reason from submission on, not only once the chain reaches it."""
+    for step in steps:
+        step.shown_status = step.get_status_display()
+        step.shown_note = step.note
+        step.not_needed = step.status == StepStatus.SKIPPED
+        if step.not_needed:
+            step.shown_status = _("不需要")
+        elif (
+            step.status == StepStatus.PENDING
+            and step.condition
+            and form.status == FormStatus.IN_REVIEW
+        ):
+            applies, reason = routing.step_applies(step, form, kind)
+            if not applies:
+                step.not_needed = True
+                step.shown_status = _("不需要")
+                step.shown_note = reason
+    return steps
+
+
 def _detail_context(request, form):
     kind = _kind_or_404(form.kind)
     lookups = Lookups([(kind, form.data)])
-    steps = [s for s in form.steps.all() if s.round == form.round]
+    steps = _route_rows(form, kind, [s for s in form.steps.all() if s.round == form.round])
     route, route_problem = _route(form, kind)
     decisions = list(form.decisions.all())
     events = list(form.events.select_related("actor", "on_behalf_of").order_by("-seq")[:50])
@@ -110,6 +134,7 @@ def _detail_context(request, form):
         "decisions": decisions,
         "events": events,
         "related": _related_forms(request.user, form),
+        "comments": list(form.comments.select_related("author").prefetch_related("mentions")),
         "route": route,
         "route_problem": route_problem,
         "is_submitter": form.submitter_id == request.user.pk,

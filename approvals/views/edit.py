@@ -45,6 +45,28 @@ def _edit_page(request, *, kind, form_obj, project, instance=None, status=200):
     )
 
 
+def _then_submit(request, *, form, kind, form_obj):
+    """一步提交: the draft is saved; submit it now. A refusal keeps the draft, with the
+    engine's messages on the fields."""
+    try:
+        services.form_submit(acting_user=request.user, form_id=form.pk, revision=form.revision)
+    except InvalidInput as exc:
+        form_obj.apply_errors(exc)
+        messages.error(request, _("草稿已保存，但还不能提交：%(m)s") % {"m": exc.message})
+        return _edit_page(
+            request, kind=kind, form_obj=form_obj, project=form.project, instance=form, status=400
+        )
+    except (Refused, Conflict) as exc:
+        messages.warning(request, _("草稿已保存，但还不能提交：%(m)s") % {"m": exc.message})
+        return redirect("form-detail", pk=form.pk)
+    messages.success(request, _("已提交审批：%(n)s。") % {"n": form.number})
+    return redirect("form-detail", pk=form.pk)
+
+
+def _wants_submit(request) -> bool:
+    return request.POST.get("action") == "submit"
+
+
 @login_required
 def form_new(request, kind):
     spec = _kind_or_404(kind)
@@ -76,6 +98,8 @@ def form_new(request, kind):
         except (Refused, Conflict) as exc:
             messages.error(request, exc.message)
         else:
+            if _wants_submit(request):
+                return _then_submit(request, form=created, kind=spec, form_obj=form_obj)
             messages.success(request, _("草稿已保存：%(n)s。") % {"n": created.number})
             return redirect("form-detail", pk=created.pk)
     return _edit_page(request, kind=spec, form_obj=form_obj, project=project, status=400)
@@ -100,7 +124,7 @@ def form_edit(request, pk):
     if form_obj.is_valid():
         try:
             data = form_obj.raw_values(acting_user=request.user)
-            services.form_update(
+            updated = services.form_update(
                 acting_user=request.user,
                 form_id=form.pk,
                 data=data,
@@ -113,6 +137,8 @@ def form_edit(request, pk):
             messages.warning(request, exc.message)
             return redirect("form-detail", pk=form.pk)
         else:
+            if _wants_submit(request):
+                return _then_submit(request, form=updated, kind=kind, form_obj=form_obj)
             messages.success(request, _("草稿已保存。"))
             return redirect("form-detail", pk=form.pk)
     return _edit_page(

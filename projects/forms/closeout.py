@@ -82,7 +82,7 @@ def validate_final_accounts(data, form=None):
     if received is not None and amount is not None and received != amount:
         errors.add(
             "received_amount",
-            _("项目款项须全部收回后才能决算：已收 %(r)s，合同金额 %(a)s [§27]。")
+            _("项目款项须全部收回后才能决算：已收 %(r)s，合同金额 %(a)s。")
             % {"r": fmt_money(received), "a": fmt_money(amount)},
         )
     costs = data.get("costs")

@@ -97,9 +97,7 @@ COMMISSION_FIELDS = (
     FieldSpec("dept_manager", gettext_lazy("受托部门经理"), "user", required=True),
     performance_split(
         label=gettext_lazy("部门业绩划分"),
-        help=gettext_lazy(
-            "跨部门实施时明确各部门的比例（合计 100%）或金额（合计等于实施费用）[§25]"
-        ),
+        help=gettext_lazy("跨部门实施时明确各部门的比例（合计 100%）或金额（合计等于实施费用）"),
     ),
 )
 

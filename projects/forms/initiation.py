@@ -35,7 +35,7 @@ INITIATION_FIELDS = (
         "is_special",
         gettext_lazy("特殊项目"),
         "bool",
-        help=gettext_lazy("特殊项目或预计金额超过 500 万元的项目需总经理审批 [§1]"),
+        help=gettext_lazy("特殊项目或预计金额超过 500 万元的项目需总经理审批"),
     ),
 )
 
@@ -94,9 +94,21 @@ def validate_presales(data, form=None):
     return errors
 
 
+def _who_filled(form, name, default):
+    """The person who filled a field at a fill-in step of this round (the history names them,
+    not the last approver)."""
+    from approvals.models import Decision
+
+    decisions = Decision.objects.filter(
+        form=form, step__round=form.round, decision="approve"
+    ).select_related("step", "decider")
+    filled = [d for d in decisions if name in (d.step.fill_fields or [])]
+    return filled[-1].decider if filled else default
+
+
 def presales_approved(*, form, acting_user, when):
     project_set_presales_lead(
-        acting_user=acting_user,
+        acting_user=_who_filled(form, "presales_lead", acting_user),
         project_id=form.project_id,
         lead_id=form.data["presales_lead"],
         team_ids=form.data.get("presales_team") or [],

@@ -37,7 +37,7 @@ def validate_quotation(data, form=None):
     if report and not signed_estimate_reports(project).filter(attachment_id=report).exists():
         errors.add(
             "estimate_report",
-            _("须选择本项目经售前负责人签字的项目估算报告 [§19(1)]。"),
+            _("须选择本项目经售前负责人签字的项目估算报告。"),
         )
     exclude = (form.pk, form.previous_id)
     if approved_forms(project, "quotation", exclude=exclude).exists() and not data.get(
@@ -45,7 +45,7 @@ def validate_quotation(data, form=None):
     ):
         errors.add(
             "reestimate_reason",
-            _("本项目的报价已批准，再次估算须说明原因，并经销售总监批准 [§19(3)]。"),
+            _("本项目的报价已批准，再次估算须说明原因，并经销售总监批准。"),
         )
     return errors
 

@@ -34,4 +34,91 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // The queue's batch bar: how many cards are picked, pick all, opinions a step requires.
+  function updatePicked(form) {
+    var picks = form.querySelectorAll("input[name=pick]");
+    var n = form.querySelectorAll("input[name=pick]:checked").length;
+    var out = form.querySelector("[data-picked]");
+    if (out) out.textContent = String(n);
+    var all = form.querySelector("[data-pick-all]");
+    if (all) all.checked = picks.length > 0 && n === picks.length;
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest(".queue-form");
+    if (!form) return;
+    if (event.target.matches("[data-pick-all]")) {
+      form.querySelectorAll("input[name=pick]").forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+    updatePicked(form);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest(".queue-form");
+    if (!form) return;
+    var submitter = event.submitter;
+    var shared = form.querySelector("#batch-comment");
+    var boxes = [];
+    if (submitter && submitter.name === "one") {
+      boxes = [form.querySelector("#pick-" + submitter.value)].filter(Boolean);
+    } else {
+      boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=pick]:checked"));
+    }
+    for (var i = 0; i < boxes.length; i++) {
+      if (!boxes[i].hasAttribute("data-comment-required")) continue;
+      var own = form.querySelector("#comment-" + boxes[i].value);
+      if (!own.value.trim() && !(submitter && submitter.name === "batch" && shared.value.trim())) {
+        event.preventDefault();
+        own.classList.add("is-invalid");
+        own.focus();
+        return;
+      }
+    }
+  });
+
+  // Searchable people pickers (Tom Select) over the JSON endpoint in data-people-url.
+  function peoplePickers(root) {
+    if (!window.TomSelect) return;
+    root.querySelectorAll("select[data-people-url]").forEach(function (select) {
+      if (select.tomselect) return;
+      var url = select.dataset.peopleUrl;
+      var settings = {
+        valueField: "id",
+        labelField: "label",
+        searchField: ["label"],
+        maxOptions: 50,
+        preload: "focus",
+        plugins: select.multiple ? ["remove_button"] : [],
+        load: function (query, callback) {
+          var sep = url.indexOf("?") >= 0 ? "&" : "?";
+          fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
+            .then(function (r) { return r.json(); })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">' + (select.dataset.emptyText || "—") + "</div>"; },
+        },
+      };
+      new window.TomSelect(select, settings);
+    });
+  }
+
+  // Icons are decoration: keep screen readers from reading the glyphs.
+  function hideIcons(root) {
+    root.querySelectorAll("i.bi:not([aria-hidden])").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
+
+  function enhance(root) {
+    hideIcons(root);
+    peoplePickers(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
 })();

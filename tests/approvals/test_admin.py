@@ -58,3 +58,38 @@ def test_copying_and_activating_a_chain_version_is_audited(chain, org, client):
     assert rows[2].payload["changes"] == {"is_active": [False, True]}
     assert all(r.actor_id == org.admin.pk for r in rows)
     assert audit_verify() is None
+
+
+def test_chain_steps_pick_approvers_and_show_chinese_kind_names(chain, org, client):
+    from approvals.models import ChainStepTemplate
+
+    client.force_login(org.admin)
+    changelist = client.get(reverse("admin:approvals_chaintemplate_changelist")).content.decode()
+    assert "测试申请单" in changelist
+    url = reverse("admin:approvals_chaintemplate_change", args=[chain.pk])
+    page = client.get(url).content.decode()
+    assert 'name="steps-0-approver_submitter_manager"' in page and "checked" in page
+    assert 'name="steps-0-allow_transfer"' in page
+    step = ChainStepTemplate.objects.get(template=chain, order=3)
+    from approvals.admin import ChainStepForm
+
+    form = ChainStepForm(
+        data={
+            "template": chain.pk,
+            "order": 3,
+            "name": step.name,
+            "role_label": step.role_label,
+            "kind": step.kind,
+            "sla_days": 2,
+            "approver_roles": ["BOARD", "GM"],
+            "approver_users": [org.hr1.pk],
+            "allow_add_signer": "on",
+            "fill_fields": "[]",
+        },
+        instance=step,
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    step.refresh_from_db()
+    assert step.approvers == f"role:BOARD,role:GM,user:{org.hr1.pk}"
+    assert step.allow_add_signer and not step.allow_transfer

@@ -1,0 +1,174 @@
+"""The approval queue as a page of cards: filters, sort, counts and key figures.
+
+Flat in the size of the history: one aggregate query gives the per-kind counts (filtered and
+unfiltered — the unfiltered total is the navigation badge), one query reads the page's seats
+with their forms, a bounded one the project filter's choices, and the cards' figures and
+working days cost a fixed few queries per page (approvals.cards).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.selectors import principals_for
+
+from .cards import WorkSpan, card_figures
+from .kinds import all_kinds
+from .selectors import queue_for
+
+PAGE_SIZE = 25
+PROJECT_CHOICES_MAX = 100
+SORTS = {
+    "due": (("step__due_at", "step_id"), _("截止时间")),
+    "waiting": (("step__activated_at", "step_id"), _("等待最久")),
+    "newest": (("-step__form__submitted_at", "-step_id"), _("最新提交")),
+}
+
+
+@dataclass
+class QueueFilters:
+    kind: str = ""
+    project: int | None = None
+    department: int | None = None
+    overdue: bool = False
+    delegated: bool = False
+    sort: str = "due"
+
+    def narrowing(self, user_id, now) -> Q:
+        """The filters other than kind (kind is the count's grouping)."""
+        q = Q()
+        if self.project:
+            q &= Q(step__form__project_id=self.project)
+        if self.department:
+            q &= Q(step__form__department_id=self.department)
+        if self.overdue:
+            q &= Q(step__due_at__lt=now)
+        if self.delegated:
+            q &= ~Q(user_id=user_id)
+        return q
+
+
+@dataclass
+class QueuePage:
+    items: list
+    number: int
+    num_pages: int
+    total: int  # items matching the filters
+    all_total: int  # everything waiting on the user (the badge)
+    counts: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+
+def _page_number(raw, num_pages) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), max(num_pages, 1))
+
+
+def queue_page(user, filters: QueueFilters, page=1, page_size=PAGE_SIZE, *, now=None) -> QueuePage:
+    now = now or timezone.now()
+    principals = principals_for(user)
+    base = queue_for(user, principals)
+    narrow = filters.narrowing(user.pk, now)
+    titles = {k.slug: k.title for k in all_kinds()}
+    grouped = (
+        base.order_by()
+        .values("step__form__kind")
+        .annotate(n=Count("id"), hits=Count("id", filter=narrow) if narrow else Count("id"))
+    )
+    counts = [
+        {
+            "kind": row["step__form__kind"],
+            "title": titles.get(row["step__form__kind"], row["step__form__kind"]),
+            "n": row["hits"],
+            "all": row["n"],
+        }
+        for row in grouped
+    ]
+    rank = {k.slug: i for i, k in enumerate(all_kinds())}
+    counts.sort(key=lambda c: rank.get(c["kind"], len(rank)))
+    all_total = sum(c["all"] for c in counts)
+    total = sum(c["n"] for c in counts if not filters.kind or c["kind"] == filters.kind)
+    num_pages = max(1, -(-total // page_size))
+    number = _page_number(page, num_pages)
+    rows = base.filter(narrow)
+    if filters.kind:
+        rows = rows.filter(step__form__kind=filters.kind)
+    order = SORTS.get(filters.sort, SORTS["due"])[0]
+    start = (number - 1) * page_size
+    seats = list(rows.order_by(*order)[start : start + page_size]) if total else []
+    projects = list(
+        base.exclude(step__form__project__isnull=True)
+        .order_by("step__form__project__number")
+        .values_list(
+            "step__form__project_id", "step__form__project__number", "step__form__project__name"
+        )
+        .distinct()[:PROJECT_CHOICES_MAX]
+    )
+    return QueuePage(
+        items=queue_cards(seats, user, now=now),
+        number=number,
+        num_pages=num_pages,
+        total=total,
+        all_total=all_total,
+        counts=counts,
+        projects=[(pk, f"{number_} {name}") for pk, number_, name in projects],
+    )
+
+
+def queue_cards(seats, user, *, now=None) -> list[dict]:
+    """Cards for seats (StepAssignee rows with step and form selected)."""
+    now = now or timezone.now()
+    forms = [s.step.form for s in seats]
+    figures = card_figures(forms, user)
+    today = timezone.localdate(now)
+    span = WorkSpan(
+        [today]
+        + [s.step.due_at for s in seats]
+        + [s.step.activated_at for s in seats]
+        + [s.step.form.submitted_at for s in seats]
+    )
+    cards = []
+    for seat in seats:
+        step, form = seat.step, seat.step.form
+        cards.append(
+            {
+                "seat": seat,
+                "step": step,
+                "form": form,
+                "overdue": step.due_at is not None and step.due_at < now,
+                "delegated": seat.user_id != user.pk,
+                "figures": figures.get(form.pk, []),
+                # Working days left until the deadline (negative: overdue by that many).
+                "due_days": span.between(today, step.due_at),
+                "waited_days": span.between(step.activated_at, today),
+                "submitted_days": span.between(form.submitted_at, today),
+                "quick": not step.fill_fields,
+                "comment_required": step.comment_required,
+            }
+        )
+    return cards
