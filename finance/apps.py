@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = _("财务")
+
+    def ready(self):
+        from . import on_delivery  # noqa: F401  (labour cost from 实施 timesheets)

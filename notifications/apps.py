@@ -7,6 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知与提醒")
 
     def ready(self):
-        from . import hooks
+        from . import hooks, on_delivery  # noqa: F401  (on_delivery: 实施 event subscribers)
 
         hooks.register()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "org",
     "workcal",
     "projects",
+    "delivery",
     "approvals",
     "finance",
     "documents",
