@@ -20,7 +20,7 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [[ -x "$PY" ]] || PY="$(command -v python3)"
 
-"$PY" manage.py makemessages -l zh_Hans -l en --no-obsolete \
+"$PY" manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location \
     --ignore=.venv --ignore=node_modules --ignore=static/vendor \
     --ignore=artifacts --ignore=var --ignore=tests
 status=0
