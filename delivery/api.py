@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from projects.models import Project
 from projects.selectors import projects_visible_to
 from sipm.errors import InvalidInput, NotVisible, Refused
+from workcal.calendar import today
 
 from . import permissions, presenters, selectors, services
 from .evm import week_start
@@ -157,8 +158,6 @@ WEEK = OpenApiParameter("week", str, description="周一日期 YYYY-MM-DD，默�
 def _week(request) -> date:
     raw = request.query_params.get("week")
     if not raw:
-        from workcal.calendar import today
-
         return week_start(today())
     try:
         return week_start(date.fromisoformat(raw))

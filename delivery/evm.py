@@ -9,6 +9,8 @@ CPI = EV / AC. Money is rounded to the cent once, after summing; indices to two 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from workcal.models import CalendarDay
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 ONE_DAY = timedelta(days=1)
@@ -37,8 +39,6 @@ class WorkingDays:
     has no row — the same rule as workcal.calendar)."""
 
     def __init__(self, start: date, end: date):
-        from workcal.models import CalendarDay
-
         self.start, self.end = start, end
         stored = dict(
             CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(

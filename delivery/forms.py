@@ -19,6 +19,7 @@ from core.events import emit
 from projects.forms.common import Errors, textarea
 from projects.gates import _closed, _duplicate, _first
 from projects.models import Stage
+from workcal.calendar import today
 
 from .models import Milestone
 from .services.acceptance import acceptance_approved
@@ -227,8 +228,6 @@ def validate_acceptance(data, form=None):
         return errors
     if not _open_acceptance_milestones(project).filter(pk=data.get("milestone")).exists():
         errors.add("milestone", _("须选择本项目尚未验收的验收里程碑。"))
-    from workcal.calendar import today
-
     if data.get("accepted_on") and data["accepted_on"] > today().isoformat():
         errors.add("accepted_on", _("验收日期不能晚于今天。"))
     return errors

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from org.selectors import user_sees_all
+
 PMO = "PMO"
 
 
@@ -46,6 +48,4 @@ def risk_refusal(user, project) -> str | None:
 
 
 def portfolio_allowed(user) -> bool:
-    from org.selectors import user_sees_all
-
     return user.is_authenticated and (is_pmo(user) or user_sees_all(user))

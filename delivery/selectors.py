@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from projects.selectors import approved_forms, latest_approved
+from approvals.models import FormStatus
+from projects.models import Project, Stage
+from projects.selectors import approved_forms, current_budget, latest_approved
 
 from .models import (
     OPEN_RISK_STATUSES,
@@ -43,8 +45,6 @@ def current_baseline(plan) -> Baseline | None:
 
 
 def baseline_in_review(plan) -> Baseline | None:
-    from approvals.models import FormStatus
-
     return plan.baselines.filter(form__status=FormStatus.IN_REVIEW).first()
 
 
@@ -83,8 +83,6 @@ def change_totals(project) -> dict:
 def changes_awaiting_budget(project) -> list:
     """Approved changes that move cost and were approved after the budget's current version:
     a new 项目预算表 version (预算变更 [§18]) is due."""
-    from projects.selectors import current_budget
-
     budget = current_budget(project)
     since = budget["approved_at"] if budget else None
     out = []
@@ -118,8 +116,6 @@ def booked_totals(project) -> dict:
 def plan_vs_actual(project) -> dict:
     """Planned (baseline) vs actual man-days and cost, against the commission and the budget's
     maintenance cost; the figures the 项目评估 starts from."""
-    from projects.selectors import current_budget
-
     plan = plan_for(project)
     baseline = current_baseline(plan)
     snapshot = latest_snapshot(project)
@@ -201,8 +197,6 @@ def portfolio(qs):
 
 
 def implementing_projects():
-    from projects.models import Project, Stage
-
     return Project.objects.filter(stage=Stage.IMPLEMENTING)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Project
 from projects.selectors import projects_visible_to
-from sipm.errors import DomainError
+from sipm.errors import DomainError, InvalidInput
 from workcal.calendar import today
 
 from . import charts, permissions, presenters, selectors, services
@@ -68,6 +68,8 @@ def project_page(request, pk):
             "burnup": charts.burnup(project),
             "matrix": selectors.risk_matrix(project),
             "in_review": selectors.baseline_in_review(plan) if plan else None,
+            "is_pm": permissions.is_pm(request.user, project),
+            "may_portfolio": permissions.portfolio_allowed(request.user),
             "current": selectors.current_baseline(plan),
         },
     )
@@ -112,8 +114,6 @@ def plan_import(request, pk):
 
     def run():
         if upload is None:
-            from sipm.errors import InvalidInput
-
             raise InvalidInput(_("请选择要导入的 Excel 文件。"))
         plan_import_excel(acting_user=request.user, project_id=project.pk, fileobj=upload)
 
@@ -309,7 +309,10 @@ def timesheet(request, pk):
             "monday": monday,
             "prev": (monday - timedelta(days=7)).isoformat(),
             "next": (monday + timedelta(days=7)).isoformat(),
-            "days": [{"day": d, "working": d in working} for d in days],
+            "days": [
+                {"day": d, "working": d in working, "swapped": d in working and d.weekday() >= 5}
+                for d in days
+            ],
             "rows": rows,
             "totals": totals,
             "has_baseline": selectors.current_baseline(plan) is not None,

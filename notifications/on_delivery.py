@@ -7,6 +7,7 @@ Each notice is keyed by its event, so a redelivered event tells nobody twice.
 from django.utils.translation import gettext as _
 
 from core.events import subscribe
+from delivery.models import Risk
 from org.models import User
 from org.selectors import users_with_role
 from projects.models import Project
@@ -61,8 +62,6 @@ def delivery_deviation(event):
 @subscribe("risk.review_due", name="notifications.risk_review_due", sync=True)
 @in_company_language
 def risk_review_due(event):
-    from delivery.models import Risk
-
     risk = Risk.objects.select_related("owner", "project__project_manager").get(
         pk=event.payload["risk"]
     )

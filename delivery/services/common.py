@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from projects.models import Project, Stage
+from projects.selectors import project_visible_to
 from sipm.errors import Conflict, NotVisible, Refused
 
 # Implementation work is booked while the project is being implemented; maintenance after the
@@ -11,8 +12,6 @@ MAINTENANCE_STAGES = (Stage.IMPLEMENTING, Stage.EVALUATING, Stage.SETTLING, Stag
 
 
 def project_for(acting_user, project_id, refusal_fn=None, *, lock=True) -> Project:
-    from projects.selectors import project_visible_to
-
     qs = Project.objects.select_for_update() if lock else Project.objects.all()
     project = qs.filter(pk=project_id).first()
     if project is None or not project_visible_to(acting_user, project):

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from core.events import emit
+from org.models import User
+from projects.selectors import latest_approved
 from sipm.errors import Conflict, InvalidInput
 from workcal.calendar import add_working_days, is_working_day
 
@@ -106,8 +108,6 @@ def plan_create_from_template(*, acting_user, project_id, template: str) -> Plan
 
 
 def _maintenance_days(project) -> Decimal:
-    from projects.selectors import latest_approved
-
     quote = latest_approved(project, "quotation")
     if quote is None:
         return Decimal("0")
@@ -162,8 +162,6 @@ def _clean_task(values, plan, task=None) -> dict:
     except (ValueError, ArithmeticError):
         errors["planned_man_days"] = _("计划工日须为不小于 0 的数字，最多 2 位小数。")
     if "owner" in values:
-        from org.models import User
-
         owner = values.get("owner")
         out["owner"] = None
         if owner not in (None, ""):
@@ -344,9 +342,11 @@ def _fit_commission(project, work, errors):
 
 def baseline_submit(*, acting_user, project_id, reason="") -> Baseline:
     """Freeze the plan as the next baseline version and send it through its approval chain."""
+    # Lazy: the kinds module (delivery.forms) imports this one, and the engine's services
+    # import the project kinds.
     from approvals.services import form_create, form_submit
 
-    from ..forms import FROM_PLAN  # the kinds module imports this one
+    from ..forms import FROM_PLAN
 
     reason = (reason or "").strip()
     with transaction.atomic():

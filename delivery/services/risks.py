@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from core.events import emit
+from org.models import User
 from sipm.errors import InvalidInput
 from workcal.calendar import add_working_days
 from workcal.calendar import today as shanghai_today
@@ -18,8 +19,6 @@ from .common import project_for
 
 
 def _clean(values, risk=None) -> dict:
-    from org.models import User
-
     errors, out = {}, {}
 
     def pick(name, default=None):

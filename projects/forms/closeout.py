@@ -45,7 +45,7 @@ def gate_evaluation(project, data, form=None):
 
 
 def evaluation_prefill(project) -> dict:
-    from delivery.selectors import plan_vs_actual
+    from delivery.selectors import plan_vs_actual  # delivery is built on projects
 
     figures = plan_vs_actual(project)
     names = ("planned_man_days", "actual_man_days", "planned_cost", "actual_cost", "spi", "cpi")
