@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from core.events import emit
+from org.models import User
 from projects.models import Stage
 from sipm.errors import Conflict, InvalidInput, Refused
 from workcal.calendar import today as shanghai_today
@@ -137,6 +138,9 @@ def timesheet_book(*, acting_user, project_id, entries) -> list[TimesheetEntry]:
                 % {"p": acting_user.get_position_display()},
                 code="no_rate",
             )
+        # The daily limit spans every project: lock the person, not only this project, so two
+        # bookings on different projects cannot both pass the check.
+        User.objects.select_for_update().filter(pk=acting_user.pk).first()
         _check_calendar(rows, acting_user, settings)
         created = TimesheetEntry.objects.bulk_create(
             [
