@@ -21,6 +21,11 @@ def ensure_seed():
     """Chains and delivery data seeded by migrations; a flushed database loses them."""
     importlib.import_module("approvals.migrations.0004_seed_chains").seed(django_apps)
     importlib.import_module("delivery.migrations.0002_exec_seed").seed(django_apps)
+    from workcal.models import CalendarYear
+    from workcal.services import calendar_sync_from_package
+
+    if not CalendarYear.objects.filter(year=2026, complete=True).exists():
+        calendar_sync_from_package(years=[2026])  # a flushed database lost the 2026 schedule
 
 
 def implementing_project(org, name="国庆实施项目", commission=None):
