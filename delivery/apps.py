@@ -8,4 +8,4 @@ class DeliveryConfig(AppConfig):
 
     def ready(self):
         # The three 实施 form kinds (基线, 需求变更, 验收单) register with the engine on import.
-        from . import forms  # noqa: F401
+        from . import forms, reactions  # noqa: F401

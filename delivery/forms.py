@@ -22,8 +22,6 @@ from projects.models import Stage
 from workcal.calendar import today
 
 from .models import Milestone
-from .services.acceptance import acceptance_approved
-from .services.plan import baseline_approved
 
 
 def _implementing(project):
@@ -114,7 +112,6 @@ register(
         may_start=may_start_baseline,
         gate=gate_baseline,
         validate=validate_baseline,
-        on_approved=baseline_approved,
         description=gettext_lazy(
             "项目经理按委托书的实施工日、实施工期和实施费用编制工作分解结构与里程碑，报项目管理部"
             "审核、技术团队负责人批准；重新制定计划须说明原因，形成新的基线版本。"
@@ -186,7 +183,6 @@ register(
         copies=(("PMO", "archive"),),
         may_start=_pm_may_start(gettext_lazy("需求变更申请")),
         gate=gate_change,
-        on_approved=change_approved,
         description=gettext_lazy(
             "需求变更须经客户确认，由项目经理提出变更内容及其工日、工期和费用影响，项目管理部审核、"
             "技术团队负责人批准（增加费用的报总经理）；涉及费用的变更批准后由成本总监发起预算变更。"
@@ -254,7 +250,6 @@ register(
         gate=gate_acceptance,
         validate=validate_acceptance,
         field_options=acceptance_options,
-        on_approved=acceptance_approved,
         description=gettext_lazy(
             "系统测试完成后，客户对验收里程碑签字确认；项目经理上传签字验收单扫描件，项目管理部确认。"
             "最终验收后方可进行项目评估 [§26]。"

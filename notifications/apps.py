@@ -7,6 +7,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知与提醒")
 
     def ready(self):
-        from . import hooks, on_delivery  # noqa: F401  (on_delivery: 实施 event subscribers)
-
-        hooks.register()
+        # Importing a module registers its event subscribers (core.events); one line per area.
+        from . import (  # noqa: F401
+            on_delivery,  # noqa: F401  (实施 event subscribers)
+            on_finance,
+            on_forms,
+            on_projects,
+            services,
+        )

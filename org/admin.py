@@ -55,8 +55,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(Role)
 class RoleAdmin(AuditedAdmin):
-    list_display = ("code", "name", "sees_all_forms")
-    list_filter = ("sees_all_forms",)
+    list_display = ("code", "name", "sees_all_forms", "sees_all_projects", "forms_scope")
+    list_filter = ("sees_all_forms", "sees_all_projects", "forms_scope")
     search_fields = ("code", "name")
 
 
