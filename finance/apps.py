@@ -7,4 +7,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("财务")
 
     def ready(self):
-        from . import reactions  # noqa: F401  (importing registers the subscribers)
+        from . import (
+            on_delivery,  # noqa: F401  (labour cost from 实施 timesheets)
+            reactions,  # noqa: F401  (importing registers the subscribers)
+        )

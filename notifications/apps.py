@@ -8,4 +8,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Importing a module registers its event subscribers (core.events); one line per area.
-        from . import on_finance, on_forms, on_projects, services  # noqa: F401
+        from . import (  # noqa: F401
+            on_delivery,  # noqa: F401  (实施 event subscribers)
+            on_finance,
+            on_forms,
+            on_projects,
+            services,
+        )

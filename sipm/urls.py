@@ -15,11 +15,13 @@ urlpatterns = [
     # REST API v1: forms, projects, queue, files (sipm.api_urls); PDFs and finance add theirs.
     path("api/v1/", include("documents.urls")),
     path("api/v1/", include("finance.urls")),
+    path("api/v1/", include("delivery.urls")),
     path("api/v1/", include("sipm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # The browser UI.
     path("", include("documents.web_urls")),
+    path("", include("delivery.web_urls")),
     path("", include("sipm.web_urls")),
 ]
 # Unknown URLs and unexpected errors under /api/ answer JSON like every other API error.

@@ -33,6 +33,10 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
             reason = spec.gate(project, data)
             if reason:
                 raise Conflict(reason, code="precondition")
+        prefill = spec.extra.get("prefill")
+        if prefill is not None and project is not None:
+            # Figures the kind pre-fills from the project (e.g. the evaluation's plan vs actual).
+            data = {**{k: v for k, v in prefill(project).items() if k not in data}, **data}
         values, errors, ignored = clean_fields(spec.fields, data, spec.submitter_fields)
         refuse_unowned(ignored, spec)
         if errors:

@@ -79,10 +79,12 @@ def form_new(request, kind):
         return redirect("project-detail", pk=project.pk) if project else redirect("home")
     names = set(spec.submitter_fields)
     if request.method != "POST":
+        prefill = spec.extra.get("prefill")
+        values = prefill(project) if prefill is not None and project is not None else None
         return _edit_page(
             request,
             kind=spec,
-            form_obj=KindForm(kind=spec, names=names, project=project),
+            form_obj=KindForm(kind=spec, names=names, values=values, project=project),
             project=project,
         )
     form_obj = KindForm(request.POST, request.FILES, kind=spec, names=names, project=project)

@@ -23,7 +23,32 @@ EVALUATION_FIELDS = (
     FieldSpec("conclusion", gettext_lazy("评估结论"), "choice", required=True, choices=CONCLUSIONS),
     FieldSpec("score", gettext_lazy("评分"), "decimal", required=True, min_value=0, max_value=100),
     textarea("opinion", gettext_lazy("意见")),
+    # Pre-filled from 实施 (delivery.selectors.plan_vs_actual): plan vs actual.
+    FieldSpec("planned_man_days", gettext_lazy("计划工日"), "decimal"),
+    FieldSpec("actual_man_days", gettext_lazy("实际工日"), "decimal"),
+    money("planned_cost", gettext_lazy("计划人工成本"), required=False),
+    money("actual_cost", gettext_lazy("实际人工成本"), required=False),
+    FieldSpec("spi", "SPI", "decimal"),
+    FieldSpec("cpi", "CPI", "decimal"),
 )
+
+
+def gate_evaluation(project, data, form=None):
+    """§26 "项目实施完毕后": the commission approved and the customer's final acceptance."""
+    from delivery.selectors import final_acceptance  # delivery is built on projects
+
+    message = gates.gate_evaluation(project, data, form)
+    if message is None and final_acceptance(project) is None:
+        message = _("客户最终验收（验收单批准）后才能进行项目评估 [§26]。")
+    return message
+
+
+def evaluation_prefill(project) -> dict:
+    from delivery.selectors import plan_vs_actual  # delivery is built on projects
+
+    figures = plan_vs_actual(project)
+    names = ("planned_man_days", "actual_man_days", "planned_cost", "actual_cost", "spi", "cpi")
+    return {n: str(figures[n]) for n in names if figures.get(n) is not None}
 
 
 register(
@@ -35,7 +60,8 @@ register(
         submitter_fields=frozenset(f.name for f in EVALUATION_FIELDS),
         copies=(("PMO", "archive"),),
         may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
-        gate=gates.gate_evaluation,
+        gate=gate_evaluation,
+        extra={"prefill": evaluation_prefill},
         description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
     )
 )

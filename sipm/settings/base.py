@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "org",
     "workcal",
     "projects",
+    "delivery",
     "approvals",
     "finance",
     "documents",

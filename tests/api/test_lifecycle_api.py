@@ -5,6 +5,7 @@ precondition, stale decision). A second project takes the early-start way."""
 import pytest
 
 from approvals.audit import audit_verify
+from delivery.demo import accept_finally
 from projects.models import Project, Stage
 
 from .lifecycle import (
@@ -137,6 +138,8 @@ def commission(api, project_id):
 
 
 def evaluation(api, project_id):
+    # 实施 ends with the customer's final acceptance (delivery) [§26].
+    accept_finally(api.org, Project.objects.get(pk=project_id))
     # Missing precondition: no final accounts before the evaluation.
     api.refused(api.create("finance", "final_accounts", final_accounts_data(), project_id), 409)
     data = {"conclusion": "good", "score": "92", "opinion": "按期完成，客户满意"}

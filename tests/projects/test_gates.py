@@ -4,6 +4,7 @@ import pytest
 
 from approvals.models import Form, FormStatus
 from approvals.services import form_create, form_submit
+from delivery.demo import accept_finally
 from projects.demo import pdf_upload
 from projects.models import Stage
 from projects.selectors import final_accounts_prefill
@@ -197,10 +198,13 @@ def test_commission_after_the_signed_contract(org, d, budgeted):
 
 
 def test_evaluation_needs_an_approved_commission(org, d, with_presales):
-    """§26: evaluation comes after the implementation."""
+    """§26: evaluation comes after the implementation and the customer's final acceptance."""
     d.early_start(with_presales)
     refused_precondition(org["pmo"], "evaluation", with_presales, match="委托书")
     d.commission(with_presales)
+    with_presales.refresh_from_db()
+    refused_precondition(org["pmo"], "evaluation", with_presales, match="验收")
+    accept_finally(org, with_presales)
     assert form_create(acting_user=org["pmo"], kind="evaluation", project=with_presales, data={})
 
 
@@ -211,6 +215,8 @@ def test_final_accounts_need_the_evaluation_and_every_payment(org, d, budgeted):
     the contract amount must be the signed contract's."""
     d.contract(budgeted, "HT-11")
     d.commission(budgeted)
+    budgeted.refresh_from_db()
+    accept_finally(org, budgeted)
     refused_precondition(org["finance"], "final_accounts", budgeted, match="项目评估")
     evaluation = d.start(
         "evaluation", "pmo", budgeted, {"conclusion": "pass", "score": "70", "opinion": "ok"}

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from approvals.models import AuditEvent, Form, FormCopy, FormStatus
+from delivery.demo import accept_finally
 from projects.demo import pdf_upload
 from projects.models import Project, Stage
 from projects.selectors import budget_versions
@@ -107,7 +108,8 @@ def test_project_from_initiation_to_archive_with_every_role(org, d):
     assert set(project.members.all()) >= {org["pm"], org["staff"]}
     assert copies(commission) == {("DEV", "copy"), ("FIN", "copy"), ("PMO", "archive")}
 
-    # 评估 [§26] by 项目管理部, approved by its manager.
+    # 实施 ends with the customer's final acceptance (delivery); then 评估 [§26] by 项目管理部.
+    accept_finally(org, project)
     evaluation = d.start(
         "evaluation", "pmo", project, {"conclusion": "good", "score": "86", "opinion": "按期完成"}
     )

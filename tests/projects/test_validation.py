@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from approvals.models import Form, FormStatus
 from approvals.services import form_create, form_decide, form_submit, form_update
+from delivery.demo import accept_finally
 from projects.demo import future, pdf_upload
 from projects.models import Project
 from sipm.errors import InvalidInput
@@ -317,6 +318,8 @@ def test_commission_cross_checks(org, d, with_presales, change, field, label):
 def test_evaluation_values(org, d, with_presales, data, field, label):
     d.early_start(with_presales)
     d.commission(with_presales)
+    with_presales.refresh_from_db()
+    accept_finally(org, with_presales)  # §26: evaluated after the final acceptance
     base = {"conclusion": "good", "score": "80", "opinion": "良好"}
     refused_create(org["pmo"], "evaluation", {**base, **data}, field, label, with_presales)
 

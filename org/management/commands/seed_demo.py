@@ -38,6 +38,8 @@ class Command(BaseCommand):
             hook = getattr(module, "seed_demo_projects", None)
             if hook is not None:
                 hook(self.stdout)
+        if importlib.util.find_spec("delivery.demo") is not None:
+            importlib.import_module("delivery.demo").seed_demo_delivery(self.stdout)
 
         self.stdout.write("")
         self.stdout.write(demo_logins_table())

@@ -1,0 +1,54 @@
+"""Delivery fixtures: a project in 实施 whose commission covers the 2026 National Day holiday,
+driven through the real services (projects.demo.Driver), and an API helper."""
+
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+
+from projects.demo import Driver
+from tests.api.lifecycle import Api
+
+COMMISSION = {
+    "man_days": "60",
+    "start_date": "2026-09-28",
+    "end_date": "2026-10-23",
+    "implementation_fee": "100000.00",
+}
+
+
+def ensure_seed():
+    """Chains and delivery data seeded by migrations; a flushed database loses them."""
+    importlib.import_module("approvals.migrations.0004_seed_chains").seed(django_apps)
+    importlib.import_module("delivery.migrations.0002_exec_seed").seed(django_apps)
+    from workcal.models import CalendarYear
+    from workcal.services import calendar_sync_from_package
+
+    if not CalendarYear.objects.filter(year=2026, complete=True).exists():
+        calendar_sync_from_package(years=[2026])  # a flushed database lost the 2026 schedule
+
+
+def implementing_project(org, name="国庆实施项目", commission=None):
+    d = Driver(org)
+    project = d.initiate(name).project
+    d.presales(project)
+    d.quotation(project, d.estimate(project))
+    d.budget(project)
+    d.contract(project, f"HT-{name}")
+    data = {**d.commission_data(), **COMMISSION, **(commission or {})}
+    data["members"] = [org["staff"].pk]
+    form = d.start("commission", "pmo", project, data)
+    d.run(form, [("pm", None), ("dev_mgr", None), ("tech_lead", None)])
+    project.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def api(org):
+    ensure_seed()
+    return Api(org)
+
+
+@pytest.fixture
+def project(org, api):
+    return implementing_project(org)
