@@ -227,8 +227,8 @@ class FileDownloadView(APIView):
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=["files"]
     )
-    def get(self, request, pk):
-        attachment = attachment_for_download(user=request.user, attachment_id=pk)
+    def get(self, request, public_id):
+        attachment = attachment_for_download(user=request.user, public_id=public_id)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", org_views.LogoutView.as_view(), name="logout"),
     path("profile/", org_views.profile, name="profile"),
     path("profile/signature/", org_views.signature_upload, name="profile-signature"),
+    path("profile/password/", org_views.password_change, name="profile-password"),
     path("profile/delegations/", org_views.delegation_add, name="delegation-add"),
     path(
         "profile/delegations/<int:pk>/cancel/",
@@ -34,7 +35,7 @@ urlpatterns = [
     path("forms/<int:pk>/correct/", forms_views.form_correct, name="form-correct"),
     path("forms/<int:pk>/decide/", forms_views.form_decide, name="form-decide"),
     path("forms/<int:pk>/route/", forms_views.form_route, name="form-route"),
-    path("forms/<int:pk>/files/<int:attachment_id>/", forms_views.form_file, name="form-file"),
+    path("forms/<int:pk>/files/<uuid:public_id>/", forms_views.form_file, name="form-file"),
     # Project page panels (htmx): estimate report, pre-sales record, deadlines.
     path("projects/<int:pk>/estimates/", panel_views.estimates_panel, name="project-estimates"),
     path(
