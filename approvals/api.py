@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org.api import ApiPagination
+from org.idempotency import idempotent
 from sipm.errors import Conflict, NotVisible
 
 from . import routing, services
@@ -124,6 +125,7 @@ class FormViewSet(viewsets.GenericViewSet):
         return self._detail(pk)
 
     @extend_schema(request=FormCreateIn, responses={201: FormDetailOut})
+    @idempotent
     def create(self, request):
         body = _parse(FormCreateIn, request.data)
         project = None
@@ -217,6 +219,7 @@ class FileUploadView(APIView):
         responses={201: AttachmentOut},
         tags=["files"],
     )
+    @idempotent
     def post(self, request):
         body = _parse(FileUploadIn, request.data)
         attachment = attachment_upload(acting_user=request.user, uploaded_file=body["file"])
