@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from approvals.hashing import data_hash
 from approvals.kinds import get_kind
 from approvals.models import CopyKind, DecisionKind, FormStatus, StepStatus
+from core.links import site_url
 
 from .formatting import FieldCell, References, field_blocks, field_cell
 
@@ -32,9 +33,9 @@ def local_time(value: datetime | None, fmt="%Y-%m-%d %H:%M") -> str:
 
 
 def public_url(path: str) -> str:
-    """An absolute link printed on paper, so it must not depend on the request that rendered it."""
-    base = getattr(settings, "SIPM_PUBLIC_URL", "") or "http://localhost:8000"
-    return base.rstrip("/") + path
+    """An absolute link printed on paper, so it must not depend on the request that rendered it:
+    the configured site URL (core.links), the same as in e-mails."""
+    return site_url(path)
 
 
 def qr_data_uri(text: str) -> str:

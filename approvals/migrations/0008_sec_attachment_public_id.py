@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0006_attachment_names"),
+        ("approvals", "0007_ev_step_fsm"),
     ]
 
     operations = [
