@@ -3,6 +3,7 @@
 #
 #   ./sipm.sh start   set up, migrate, seed the demo, run web + Celery worker + Celery beat
 #   ./sipm.sh test    set up, run the whole test suite (extra arguments go to pytest)
+#   ./sipm.sh build   the production build check: fresh npm ci, collectstatic, check --deploy
 #
 # Defaults are embedded: SQLite in var/ and a SQLite-backed Celery broker in var/. Set
 # DATABASE_URL (postgres://…) and CELERY_BROKER_URL (redis://…) to run on PostgreSQL/Redis.
@@ -28,6 +29,7 @@ usage() {
     cat <<EOF
 Usage: ./sipm.sh start          run SIPM at http://localhost:$PORT/ (Ctrl-C stops everything)
        ./sipm.sh test [ARGS…]   run the test suite; ARGS are passed to pytest
+       ./sipm.sh build          the production build check (npm ci, collectstatic, check --deploy)
        ./sipm.sh lint           ruff check, ruff format --check, makemigrations --check
 
 Environment: DATABASE_URL, CELERY_BROKER_URL (default: SQLite files in var/),
@@ -76,12 +78,14 @@ ensure_venv() {
         say "Creating .venv with $python"
         "$python" -m venv "$VENV"
     fi
-    # Reinstall only when pyproject.toml changed since the last successful install.
+    # The exact versions (with hashes) from requirements.lock, then the project itself without
+    # resolving anything again. Reinstall only when pyproject.toml or the lock changed.
     local stamp="$VENV/.sipm-installed" want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    want="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)"
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-        say "Installing Python dependencies (pip install -e '.[dev]')"
-        "$PY" -m pip install -q -e '.[dev]'
+        say "Installing Python dependencies (pip install --require-hashes -r requirements.lock)"
+        "$PY" -m pip install -q --require-hashes -r requirements.lock
+        "$PY" -m pip install -q --no-deps -e '.[dev]'
         echo "$want" >"$stamp"
     fi
 }
@@ -121,10 +125,11 @@ compile_messages() {
 
 ensure_ui_assets() {
     # Bootstrap, bootstrap-icons, htmx and ECharts come from npm (package-lock.json); `npm ci`
-    # copies their dist files into static/vendor/ (gitignored). Re-run only when the lock changes.
+    # copies their dist files into static/vendor/ (gitignored). Re-run only when the lock or the
+    # copy step (package.json) changes.
     command -v npm >/dev/null 2>&1 || die "npm (Node.js) is required for the UI assets: install nodejs and npm."
     local stamp="static/vendor/.sipm-lock" want
-    want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+    want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
         say "Installing UI assets (npm ci)"
         npm ci --no-audit --no-fund --loglevel=error
@@ -166,6 +171,22 @@ cmd_test() {
         die "pytest collected no tests (exit code 5): that is a failure."
     fi
     exit "$rc"
+}
+
+cmd_build() {
+    # The production build, as the Dockerfile does it: fresh UI assets (npm ci), translations,
+    # collectstatic with the production settings (WhiteNoise's manifest), and the deploy checks
+    # with no warning allowed.
+    setup
+    say "Production build: npm ci, collectstatic and check --deploy (sipm.settings.production)"
+    rm -rf static/vendor
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)" >static/vendor/.sipm-lock
+    local build_env=(DJANGO_SETTINGS_MODULE=sipm.settings.production
+        DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)}")
+    env "${build_env[@]}" "$PY" manage.py collectstatic --noinput -v 0
+    env "${build_env[@]}" "$PY" manage.py check --deploy --fail-level WARNING
+    say "Production build passed."
 }
 
 PIDS=()
@@ -255,6 +276,10 @@ case "${1:-}" in
     test)
         shift
         cmd_test "$@"
+        ;;
+    build)
+        shift
+        cmd_build "$@"
         ;;
     lint)
         shift

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from org.api import ApiPagination
+from org.idempotency import idempotent
 from sipm.errors import Conflict, NotVisible
 
 from . import routing, services
@@ -127,6 +128,7 @@ class FormViewSet(viewsets.GenericViewSet):
         return self._detail(pk)
 
     @extend_schema(request=FormCreateIn, responses={201: FormDetailOut})
+    @idempotent
     def create(self, request):
         body = _parse(FormCreateIn, request.data)
         project = None
@@ -260,6 +262,7 @@ class FileUploadView(APIView):
         responses={201: AttachmentOut},
         tags=["files"],
     )
+    @idempotent
     def post(self, request):
         body = _parse(FileUploadIn, request.data)
         attachment = attachment_upload(acting_user=request.user, uploaded_file=body["file"])
@@ -270,8 +273,8 @@ class FileDownloadView(APIView):
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=["files"]
     )
-    def get(self, request, pk):
-        attachment = attachment_for_download(user=request.user, attachment_id=pk)
+    def get(self, request, public_id):
+        attachment = attachment_for_download(user=request.user, public_id=public_id)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:

@@ -1,5 +1,7 @@
 """Forms, their approval chains, steps, decisions, copies, attachments and the audit log."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -413,6 +415,8 @@ class FormCopy(models.Model):
 
 
 class Attachment(models.Model):
+    # Downloads are addressed by this random id, never by the sequential primary key.
+    public_id = models.UUIDField(_("下载编号"), default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField(upload_to="attachments/%Y/%m/")
     original_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()

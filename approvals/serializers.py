@@ -292,7 +292,8 @@ class QueueItemOut(serializers.Serializer):
 
 
 class AttachmentOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="cite the file in a form's file field by this id")
+    public_id = serializers.UUIDField(help_text="download: GET /api/v1/files/{public_id}/")
     name = serializers.CharField(source="original_name")
     size = serializers.IntegerField()
     content_type = serializers.CharField()

@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from org.idempotency import idempotent
 from projects.models import Project
 from sipm.errors import InvalidInput, NotVisible, Refused
 
@@ -130,6 +131,7 @@ class ProjectCostsView(APIView):
         return paginator.get_paginated_response([cost_json(e) for e in page])
 
     @extend_schema(request=CostEntryIn, responses={201: OpenApiTypes.OBJECT})
+    @idempotent
     def post(self, request, project_id):
         body = _shape(CostEntryIn, request.data)
         entry = services.cost_entry_create(
@@ -151,6 +153,7 @@ class ProjectCostImportView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @idempotent
     def post(self, request, project_id):
         upload = request.FILES.get("file")
         if upload is None:
@@ -178,6 +181,7 @@ class ProjectPaymentsView(APIView):
         )
 
     @extend_schema(request=PaymentIn, responses={201: OpenApiTypes.OBJECT})
+    @idempotent
     def post(self, request, project_id):
         body = _shape(PaymentIn, request.data)
         payment = services.payment_record(

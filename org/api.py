@@ -1,21 +1,23 @@
 """API: token login, the current user, and the pagination every list of the API shares."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from sipm.errors import InvalidInput
+from sipm.security import AuthRateThrottle
 
+from .auth import token_issue, tokens_revoke
 from .models import Delegation, RoleAssignment
 from .selectors import initiation_refusal
 
@@ -36,15 +38,19 @@ class TokenIn(serializers.Serializer):
 
 class TokenOut(serializers.Serializer):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(help_text="the token stops working at this time")
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+    """Exchange a username and password for an API token (`Authorization: Token <token>`) that
+    expires at `expiry`. Failures count towards the same lockout as the web login (429
+    `locked_out`)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    # Password guessing: a few attempts a minute per client address (setting SIPM_AUTH_THROTTLE).
-    throttle_classes = [ScopedRateThrottle]
+    # Password guessing: a few attempts a minute per client address (setting SIPM_AUTH_THROTTLE),
+    # counted in the shared cache; the lockout (django-axes) is in the database.
+    throttle_classes = [AuthRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=TokenIn, responses={200: TokenOut}, tags=["auth"])
@@ -52,7 +58,7 @@ class TokenView(APIView):
         body = TokenIn(data=request.data)
         body.is_valid(raise_exception=True)
         user = authenticate(
-            request,
+            request._request,  # the HttpRequest: django-axes marks a lockout on it
             username=body.validated_data["username"],
             password=body.validated_data["password"],
         )
@@ -62,8 +68,63 @@ class TokenView(APIView):
                 fields={"password": _("用户名或密码错误。")},
                 code="bad_credentials",
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, expiry = token_issue(user=user)
+        return Response({"token": token, "expiry": expiry})
+
+
+class LogoutView(APIView):
+    """POST: revoke the token this request was made with (`?all=1`: every token of mine)."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+        parameters=[OpenApiParameter("all", bool, description="1: revoke every token of mine")],
+    )
+    def post(self, request):
+        if request.query_params.get("all") in ("1", "true"):
+            tokens_revoke(user=request.user)
+        elif request.auth is not None and hasattr(request.auth, "delete"):
+            request.auth.delete()
+        return Response(status=204)
+
+
+class PasswordIn(serializers.Serializer):
+    old_password = serializers.CharField(
+        label=gettext_lazy("原密码"), max_length=128, trim_whitespace=False
+    )
+    new_password = serializers.CharField(
+        label=gettext_lazy("新密码"), max_length=128, trim_whitespace=False
+    )
+
+
+class PasswordView(APIView):
+    """POST: change my password (Django's full password validators). Every API token of the
+    account is revoked, this one included: log in again for a new one."""
+
+    throttle_classes = [AuthRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=PasswordIn, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        body = PasswordIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = request.user
+        if not user.check_password(body.validated_data["old_password"]):
+            message = _("原密码不正确。")
+            raise InvalidInput(message, fields={"old_password": message})
+        new = body.validated_data["new_password"]
+        try:
+            validate_password(new, user)
+        except DjangoValidationError as exc:
+            message = " ".join(exc.messages)
+            raise InvalidInput(
+                _("新密码不符合要求：%(why)s") % {"why": message},
+                fields={"new_password": message},
+            ) from None
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        return Response(status=204)
 
 
 class RoleOut(serializers.Serializer):

@@ -194,3 +194,23 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.principal} → {self.delegate} ({self.start_date}–{self.end_date})"
+
+
+class IdempotencyKey(models.Model):
+    """A creating API request's `Idempotency-Key` and the response it got, per user: stored in
+    the request's own transaction, so a retry after a lost response returns the first result."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]

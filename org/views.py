@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -92,7 +94,16 @@ class DelegationForm(forms.Form):
         )
 
 
-def _profile_page(request, *, signature_form=None, delegation_form=None, status=200):
+def _password_form(user, data=None):
+    form = PasswordChangeForm(user, data)
+    for field in form.fields.values():
+        field.widget.attrs.update({"class": "form-control form-control-sm"})
+    return form
+
+
+def _profile_page(
+    request, *, signature_form=None, delegation_form=None, password_form=None, status=200
+):
     user = request.user
     today = timezone.localdate()
     return render(
@@ -109,9 +120,25 @@ def _profile_page(request, *, signature_form=None, delegation_form=None, status=
             .select_related("principal")
             .order_by("start_date"),
             "today": today,
+            "password_form": password_form or _password_form(user),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def password_change(request):
+    """The full password validators (settings.AUTH_PASSWORD_VALIDATORS); the API tokens of the
+    account are revoked (org.auth), this browser stays logged in."""
+    form = _password_form(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("密码未修改。"))
+        return _profile_page(request, password_form=form, status=400)
+    user = form.save()
+    update_session_auth_hash(request, user)
+    messages.success(request, _("密码已修改。"))
+    return redirect("profile")
 
 
 @login_required

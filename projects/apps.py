@@ -19,3 +19,5 @@ class ProjectsConfig(AppConfig):
         kinds.set_order(forms.KIND_ORDER)
         kinds.register_owner_lock(lock_project)
         conditions.register_op("discount_below_limit", discount_below_limit)
+        # The estimate reports become citable project records (approvals.attachments).
+        from . import estimates  # noqa: F401

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.attachments import register_project_file_source
 from approvals.audit import audit_append
 from approvals.models import Attachment
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
@@ -82,3 +83,16 @@ def estimate_report_sign(*, acting_user, report_id) -> EstimateReport:
             payload={"report": report.pk, "sha256": report.signed_sha256},
         )
     return report
+
+
+def _estimate_report_of(user, project, attachment_id) -> bool:
+    """A project record any form of the project may cite: its estimate reports [§12, §19(1)],
+    for whoever sees the project."""
+    from .selectors import project_visible_to
+
+    return EstimateReport.objects.filter(
+        project=project, attachment_id=attachment_id
+    ).exists() and project_visible_to(user, project)
+
+
+register_project_file_source(_estimate_report_of)

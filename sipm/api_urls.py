@@ -11,7 +11,7 @@ from approvals.api import (
     QueueView,
 )
 from notifications import api as notification_api
-from org.api import MeView, TokenView
+from org.api import LogoutView, MeView, PasswordView, TokenView
 from projects.api import PresalesEvaluationView, PresalesRecordView, ProjectViewSet
 
 router = SimpleRouter()
@@ -20,11 +20,13 @@ router.register("forms", FormViewSet, basename="api-form")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("auth/password/", PasswordView.as_view(), name="api-password"),
     path("me/", MeView.as_view(), name="api-me"),
     path("queue/", QueueView.as_view(), name="api-queue"),
     path("queue/decide/", QueueDecideView.as_view(), name="api-queue-decide"),
     path("files/", FileUploadView.as_view(), name="api-file-upload"),
-    path("files/<int:pk>/", FileDownloadView.as_view(), name="api-file-download"),
+    path("files/<uuid:public_id>/", FileDownloadView.as_view(), name="api-file-download"),
     path(
         "forms/<int:pk>/presales-record/",
         PresalesRecordView.as_view(),

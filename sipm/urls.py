@@ -5,11 +5,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .health import health
+
 admin.site.site_header = _("SIPM 系统集成项目管理 · 管理后台")
 admin.site.site_title = _("SIPM 管理后台")
 admin.site.index_title = _("系统配置")
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # REST API v1: forms, projects, queue, files (sipm.api_urls); PDFs and finance add theirs.

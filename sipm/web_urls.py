@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", org_views.LogoutView.as_view(), name="logout"),
     path("profile/", org_views.profile, name="profile"),
     path("profile/signature/", org_views.signature_upload, name="profile-signature"),
+    path("profile/password/", org_views.password_change, name="profile-password"),
     path("profile/delegations/", org_views.delegation_add, name="delegation-add"),
     path(
         "profile/delegations/<int:pk>/cancel/",
@@ -41,7 +42,7 @@ urlpatterns = [
     path("forms/<int:pk>/transfer/", forms_views.form_transfer, name="form-transfer"),
     path("forms/<int:pk>/comments/", forms_views.form_comment, name="form-comment"),
     path("people/", people_views.people, name="people-search"),
-    path("forms/<int:pk>/files/<int:attachment_id>/", forms_views.form_file, name="form-file"),
+    path("forms/<int:pk>/files/<uuid:public_id>/", forms_views.form_file, name="form-file"),
     # Project page panels (htmx): estimate report, pre-sales record, deadlines.
     path("projects/<int:pk>/estimates/", panel_views.estimates_panel, name="project-estimates"),
     path(

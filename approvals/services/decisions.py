@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from org.selectors import active_delegates_of
 from sipm.errors import Conflict, InvalidInput, Refused
 
+from ..attachments import refuse_foreign_files
 from ..audit import audit_append
 from ..fields import clean_fields, missing_required
 from ..hashing import data_hash
@@ -101,6 +102,13 @@ def form_decide(
             refuse_unowned(ignored, spec)
             if errors:
                 raise InvalidInput(_("表单填写有误。"), fields=errors)
+            refuse_foreign_files(
+                acting_user=acting_user,
+                spec=spec,
+                project=form.project,
+                values=values,
+                old=form.data,
+            )
             filled = {k: v for k, v in values.items() if v is not None}
             form.data = {**form.data, **filled}
             if spec.validate:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from sipm.errors import Conflict, InvalidInput, Refused
 
+from ..attachments import refuse_foreign_files
 from ..audit import audit_append
 from ..fields import clean_fields
 from ..kinds import get_kind, lock_owner
@@ -41,6 +42,7 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
         refuse_unowned(ignored, spec)
         if errors:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
+        refuse_foreign_files(acting_user=acting_user, spec=spec, project=project, values=values)
         values = {k: v for k, v in values.items() if v is not None}
         if project is None and spec.creates_project and spec.create_owner:
             project = spec.create_owner(acting_user, values)
@@ -82,6 +84,9 @@ def form_update(*, acting_user, form_id, data: dict, revision=None) -> Form:
         refuse_unowned(ignored, spec)
         if errors:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
+        refuse_foreign_files(
+            acting_user=acting_user, spec=spec, project=form.project, values=values, old=form.data
+        )
         merged = {**form.data, **values}
         merged = {k: v for k, v in merged.items() if v is not None}
         changed = {k: v for k, v in values.items() if form.data.get(k) != v}

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.selectors import principals_for
-from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
+from sipm.errors import Conflict, DomainError, InvalidInput, NotVisible, Refused
 
 from .. import routing, services
+from ..attachments import attachment_for_download
 from ..kinds import get_kind
 from ..models import ChainTemplate, DecisionKind, Form, FormStatus, StepStatus
 from ..selectors import forms_visible_to
@@ -163,14 +164,18 @@ def form_route(request, pk):
 
 
 @login_required
-def form_file(request, pk, attachment_id):
-    """Download a file of a form the user may see (only files the form refers to)."""
+def form_file(request, pk, public_id):
+    """Download a file the form cites, by the download rule of approvals.attachments."""
     form = _visible_form(request.user, pk)
     kind = _kind_or_404(form.kind)
     lookups = Lookups([(kind, form.data)])
-    attachment = lookups.files.get(attachment_id)
-    if attachment is None:
+    cited = {a.public_id: a for a in lookups.files.values()}
+    if public_id not in cited:
         raise Http404(_("附件不存在。"))
+    try:
+        attachment = attachment_for_download(user=request.user, public_id=public_id)
+    except DomainError:
+        raise Http404(_("附件不存在。")) from None
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
     )

@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,7 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "sipm.vendor_apps.KnoxConfig",
+    "sipm.vendor_apps.AxesConfig",
     "drf_spectacular",
     "guardian",
     "django_celery_beat",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sipm.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sipm.security.ContentSecurityPolicyMiddleware",
+    "sipm.security.InputGuardMiddleware",
+    # Last: answers a locked-out login (django-axes) with our Chinese page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sipm.urls"
@@ -85,17 +91,62 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+# Dropped connections: check a reused connection before each request instead of failing on it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache for every worker (throttles, idempotency keys): Redis when SIPM_CACHE_URL is set.
+_CACHE_URL = env("SIPM_CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# The addresses of the reverse proxies whose X-Forwarded-For is believed (IPs or CIDR
+# networks). Empty (the default): the client address is the connection's own.
+SIPM_TRUSTED_PROXIES = env.list("SIPM_TRUSTED_PROXIES", default=[])
+
+# Login lockout (django-axes, stored in the database so every worker shares it): after
+# AXES_FAILURE_LIMIT failures for one account or from one address, both the web login and the
+# API token endpoint refuse until the cool-off ends or an admin deletes the attempts (admin →
+# Axes → 访问尝试).
+AXES_FAILURE_LIMIT = env.int("SIPM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIPM_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sipm.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "org.auth.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): one per login, stored hashed, expiring; `Authorization: Token
+# <token>`. Logout and a password change revoke them.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("SIPM_TOKEN_TTL_HOURS", default=12)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
+}
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt of a locked-out account or address (django-axes).
+    "org.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # django-guardian: no anonymous user row (SIPM grants nothing to anonymous visitors).
 ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -141,7 +192,7 @@ SIPM_SITE_URL = env("SIPM_SITE_URL", default=SIPM_PUBLIC_URL)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -152,6 +203,8 @@ REST_FRAMEWORK = {
     # `?format=` is ours (the monthly report's json|xlsx|pdf), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_RATES": {"auth": env("SIPM_AUTH_THROTTLE", default="20/minute")},
+    # Forwarded headers are read by sipm.security.client_ip only (SIPM_TRUSTED_PROXIES).
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIPM API",
@@ -187,9 +240,38 @@ ADMINS = [
     for a in env.list("DJANGO_ADMINS", default=["SIPM 管理员:admin@example.com"])
 ]
 
+# Logs: one JSON object a line with the request id (SIPM_LOG_FORMAT=text for plain lines).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "sipm.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "sipm.middleware.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("SIPM_LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Error reporting (Sentry or a compatible service): off unless SENTRY_DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
+# Input limits (sipm.security.InputGuardMiddleware): bodies, JSON depth, one string's length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("SIPM_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+SIPM_MAX_JSON_DEPTH = 32
+SIPM_MAX_STRING_LENGTH = 20000

@@ -21,11 +21,13 @@ def test_given_demo_credentials_when_asking_for_a_token_then_it_opens_the_api(or
     assert me.json()["username"] == "sales"
 
 
-def test_the_same_user_gets_the_same_token(org):
+def test_each_login_gets_its_own_token_with_its_expiry(org):
     client = APIClient()
     body = {"username": "gm", "password": DEMO_PASSWORD}
-    first = client.post("/api/v1/auth/token/", body, format="json").json()["token"]
-    assert client.post("/api/v1/auth/token/", body, format="json").json()["token"] == first
+    first = client.post("/api/v1/auth/token/", body, format="json").json()
+    second = client.post("/api/v1/auth/token/", body, format="json").json()
+    assert first["token"] != second["token"]
+    assert first["expiry"] and second["expiry"]
 
 
 def test_bad_credentials_are_400_json_and_give_no_token(org):

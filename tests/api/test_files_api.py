@@ -82,8 +82,8 @@ def test_old_office_names_accept_ole_and_ooxml_content(eorg, client_for):
 
 class TestDownload:
     def test_the_uploader_downloads_the_same_bytes(self, eorg, client_for):
-        file_id = upload(client_for(eorg.sales)).json()["id"]
-        response = client_for(eorg.sales).get(f"{URL}{file_id}/")
+        public_id = upload(client_for(eorg.sales)).json()["public_id"]
+        response = client_for(eorg.sales).get(f"{URL}{public_id}/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PDF
         assert "attachment" in response["Content-Disposition"]
@@ -91,8 +91,9 @@ class TestDownload:
     def test_someone_else_gets_404_until_they_see_a_form_that_references_it(
         self, chain, eorg, client_for
     ):
-        file_id = upload(client_for(eorg.sales)).json()["id"]
-        assert client_for(eorg.mgr).get(f"{URL}{file_id}/").status_code == 404
+        body = upload(client_for(eorg.sales)).json()
+        file_id, public_id = body["id"], body["public_id"]
+        assert client_for(eorg.mgr).get(f"{URL}{public_id}/").status_code == 404
         form = client_for(eorg.sales).post(
             "/api/v1/forms/",
             {"kind": API_KIND, "data": {"days": 1, "evidence": file_id}},
@@ -100,10 +101,15 @@ class TestDownload:
         )
         assert form.status_code == 201
         client_for(eorg.sales).post(f"/api/v1/forms/{form.json()['id']}/submit/")
-        assert client_for(eorg.mgr).get(f"{URL}{file_id}/").status_code == 200
-        response = client_for(eorg.outsider).get(f"{URL}{file_id}/")
+        assert client_for(eorg.mgr).get(f"{URL}{public_id}/").status_code == 200
+        response = client_for(eorg.outsider).get(f"{URL}{public_id}/")
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
     def test_an_unknown_file_is_404(self, eorg, client_for):
-        assert client_for(eorg.sales).get(f"{URL}999/").status_code == 404
+        unknown = "00000000-0000-4000-8000-000000000000"
+        assert client_for(eorg.sales).get(f"{URL}{unknown}/").status_code == 404
+
+    def test_the_sequential_id_is_no_download_address(self, eorg, client_for):
+        file_id = upload(client_for(eorg.sales)).json()["id"]
+        assert client_for(eorg.sales).get(f"{URL}{file_id}/").status_code == 404

@@ -5,6 +5,7 @@ precondition, stale decision). A second project takes the early-start way."""
 import pytest
 
 from approvals.audit import audit_verify
+from approvals.models import Attachment
 from delivery.demo import accept_finally
 from projects.models import Project, Stage
 
@@ -178,7 +179,8 @@ def close_out(api, project_id):
     api.run_chain(form["id"], [("pmo", None)])
     assert api.stage(project_id) == Stage.CLOSED
     # The archive is downloadable by 项目管理部, who sees the handover form.
-    assert api("pmo").get(f"/api/v1/files/{archive}/").status_code == 200
+    public_id = Attachment.objects.get(pk=archive).public_id
+    assert api("pmo").get(f"/api/v1/files/{public_id}/").status_code == 200
 
 
 def test_a_project_goes_from_initiation_to_archive_through_the_api(api):
