@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "sipm.vendor_apps.KnoxConfig",
     "sipm.vendor_apps.AxesConfig",
     "drf_spectacular",
-    "guardian",
     "django_celery_beat",
     "django_fsm",
     "django_htmx",
@@ -138,10 +137,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt of a locked-out account or address (django-axes).
     "org.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
-# django-guardian: no anonymous user row (SIPM grants nothing to anonymous visitors).
-ANONYMOUS_USER_NAME = None
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
