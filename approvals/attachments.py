@@ -44,7 +44,7 @@ SIGNATURES = (
 # What the leading bytes may be for each extension. None: no known signature (text, RTF, HTML
 # exports that office suites save as .doc/.xls). Old office names also accept OOXML content,
 # which users often get by renaming.
-EXPECTED = {
+EXPECTED: dict[str, set[str | None]] = {
     "pdf": {"pdf"},
     "png": {"png"},
     "jpg": {"jpeg"},

@@ -7,6 +7,7 @@ they record, after taking their own locks (the head is always locked last, so no
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -101,8 +102,9 @@ def audit_verify(batch_size=5000) -> AuditProblem | None:
             return AuditProblem(
                 seq, "previous-hash link broken (a row was inserted or removed before it)"
             )
-        stored = row.pop("hash")
-        if _row_hash(**row) != stored:
+        fields: dict[str, Any] = dict(row)
+        stored = fields.pop("hash")
+        if _row_hash(**fields) != stored:
             return AuditProblem(seq, "content altered: the hash does not match")
         prev_hash = stored
         expected_seq = seq + 1

@@ -4,6 +4,7 @@ Values are stored in the form's JSON in a canonical shape: money and rates as st
 decimals ("1234.50"), dates as ISO strings, people and files as ids, tables as lists of dicts.
 """
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -172,7 +173,7 @@ def field_message(spec: FieldSpec, message) -> str:
     return _("“%(label)s”：%(msg)s") % {"label": spec.label, "msg": message}
 
 
-def clean_fields(specs, raw: dict, allowed: set[str]):
+def clean_fields(specs, raw: dict, allowed: AbstractSet[str]):
     """Clean the allowed fields present in `raw`; return (values, errors, ignored names)."""
     values, errors, ignored = {}, {}, []
     by_name = {s.name: s for s in specs}

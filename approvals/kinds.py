@@ -8,6 +8,7 @@ through the event stream (core.events: form.submitted, form.approved, form.rejec
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal, overload
 
 from django.utils.translation import gettext as _
 
@@ -69,7 +70,16 @@ def unregister(slug: str) -> None:
     _REGISTRY.pop(slug, None)
 
 
-def get_kind(slug: str, missing_ok=False) -> FormKind | None:
+@overload
+def get_kind(slug: str, missing_ok: Literal[False] = False) -> FormKind: ...
+
+
+@overload
+def get_kind(slug: str, missing_ok: bool) -> FormKind | None: ...
+
+
+def get_kind(slug: str, missing_ok: bool = False) -> FormKind | None:
+    """The registered kind; an unknown slug is refused (or None with missing_ok=True)."""
     kind = _REGISTRY.get(slug)
     if kind is None and not missing_ok:
         raise InvalidInput(

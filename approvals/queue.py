@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.selectors import principals_for
+from workcal.calendar import Workdays
 
-from .cards import WorkSpan, card_figures
+from .cards import card_figures
 from .kinds import all_kinds
 from .selectors import queue_for
 
@@ -146,12 +147,18 @@ def queue_cards(seats, user, *, now=None) -> list[dict]:
     forms = [s.step.form for s in seats]
     figures = card_figures(forms, user)
     today = timezone.localdate(now)
-    span = WorkSpan(
+    span = Workdays.around(
         [today]
         + [s.step.due_at for s in seats]
         + [s.step.activated_at for s in seats]
-        + [s.step.form.submitted_at for s in seats]
+        + [s.step.form.submitted_at for s in seats],
+        before=0,
+        after=0,
     )
+
+    def between(start, end):
+        return None if start is None or end is None else span.between(start, end)
+
     cards = []
     for seat in seats:
         step, form = seat.step, seat.step.form
@@ -164,9 +171,9 @@ def queue_cards(seats, user, *, now=None) -> list[dict]:
                 "delegated": seat.user_id != user.pk,
                 "figures": figures.get(form.pk, []),
                 # Working days left until the deadline (negative: overdue by that many).
-                "due_days": span.between(today, step.due_at),
-                "waited_days": span.between(step.activated_at, today),
-                "submitted_days": span.between(form.submitted_at, today),
+                "due_days": between(today, step.due_at),
+                "waited_days": between(step.activated_at, today),
+                "submitted_days": between(form.submitted_at, today),
                 "quick": not step.fill_fields,
                 "comment_required": step.comment_required,
             }

@@ -140,7 +140,7 @@ def document_download(*, acting_user, form_id) -> Download:
         for attempt in (1, 2):
             doc = RenderedDocument.objects.filter(form_id=form.pk).first()
             content = _stored_bytes(doc) if doc is not None else None
-            if content is not None:
+            if doc is not None and content is not None:
                 return Download(content, _filename(form, True), doc.sha256, True)
             if attempt == 1:
                 _enqueue_issue(form.pk)  # an eager Celery (tests, no worker) issues it right here

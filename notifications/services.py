@@ -43,7 +43,7 @@ MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=10)
 DELIVER = "notifications.deliver"
 # The event a reminder of each stage is reported as.
-STAGE_EVENTS = {
+STAGE_EVENTS: dict[str, str] = {
     ReminderStage.BEFORE: "deadline.before",
     ReminderStage.DUE: "deadline.due",
     ReminderStage.OVERDUE: "deadline.overdue",

@@ -10,7 +10,7 @@ from sipm.errors import InvalidInput, Refused
 
 from .models import Delegation, User
 
-NOTE_MAX_LENGTH = Delegation._meta.get_field("note").max_length
+NOTE_MAX_LENGTH: int = Delegation._meta.get_field("note").max_length or 300
 
 
 def _audit(*, verb, actor, delegation):

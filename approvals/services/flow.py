@@ -171,13 +171,15 @@ def form_submit(*, acting_user, form_id, revision=None) -> Form:
             errors.update(spec.validate(form.data, form=form) or {})
         if errors:
             raise InvalidInput(_("表单填写有误：") + "；".join(errors.values()), fields=errors)
-        if form.chain_id is None:
-            form.chain = ChainTemplate.objects.filter(kind=form.kind, is_active=True).first()
-            if form.chain is None:
+        chain = form.chain if form.chain_id else None
+        if chain is None:
+            chain = ChainTemplate.objects.filter(kind=form.kind, is_active=True).first()
+            if chain is None:
                 raise Conflict(
                     _("“%(t)s”尚未配置审批流程，请联系管理员。") % {"t": spec.title},
                     code="no_chain",
                 )
+            form.chain = chain
         when = timezone.now()
         form.submit(when=when)
         _materialize_round(form)
@@ -191,7 +193,7 @@ def form_submit(*, acting_user, form_id, revision=None) -> Form:
             payload={
                 "round": form.round,
                 "chain": form.chain_id,
-                "chain_version": form.chain.version,
+                "chain_version": chain.version,
                 "data_hash": data_hash(form.data),
             },
         )
