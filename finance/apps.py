@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = _("财务")
+
+    def ready(self):
+        from .categories import connect_signals
+
+        connect_signals()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.audit import audit_append
+from core.events import emit
 from projects.models import Project, Stage
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 from workcal.calendar import today as shanghai_today
@@ -77,6 +78,18 @@ def _save_cost(*, acting_user, project, values, source="manual") -> CostEntry:
             "date": entry.date.isoformat(),
             "amount": str(entry.amount),
             "note": entry.note,
+            "source": source,
+        },
+    )
+    emit(
+        "cost.recorded",
+        actor=acting_user,
+        project=project,
+        payload={
+            "entry": entry.pk,
+            "category": entry.category,
+            "date": entry.date.isoformat(),
+            "amount": str(entry.amount),
             "source": source,
         },
     )
@@ -185,6 +198,16 @@ def payment_terms_from_contract(*, form, acting_user) -> list[PaymentTerm]:
                     "removed": sorted(existing),
                 },
             )
+            emit(
+                "payment_terms.synced",
+                actor=acting_user,
+                form=form,
+                project=form.project_id,
+                payload={
+                    "terms": [{"position": t.position, "amount": str(t.amount)} for t in changed],
+                    "removed": sorted(existing),
+                },
+            )
     return list(PaymentTerm.objects.filter(project_id=form.project_id))
 
 
@@ -256,5 +279,33 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                 "note": payment.note,
             },
         )
+        from .selectors import payment_status
+
+        status = payment_status(project)
+        emit(
+            "payment.recorded",
+            actor=acting_user,
+            project=project,
+            payload={
+                "payment": payment.pk,
+                "term": term_obj.pk,
+                "amount": str(payment.amount),
+                "date": payment.date.isoformat(),
+                "collected": str(status["collected"]),
+                "outstanding": str(status["outstanding"]),
+                "all_collected": status["all_collected"],
+            },
+        )
+        if status["all_collected"]:
+            # §27's trigger: 财务部 may start the 决算表 now (5 working days).
+            emit(
+                "payments.all_collected",
+                actor=acting_user,
+                project=project,
+                payload={
+                    "collected": str(status["collected"]),
+                    "last_payment": payment.date.isoformat(),
+                },
+            )
         transaction.on_commit(lambda: fire_payment_recorded(payment_id=payment.pk))
     return payment

@@ -141,15 +141,13 @@ def quote_for_client(project):
 
 
 def commission_issue_due(project):
-    """项目管理部 issues the commission within 3 working days of the contract's approval [§22]."""
-    from django.utils import timezone
-
+    """项目管理部 issues the commission within 3 working days of the contract's signing, which
+    counts from the contract's approval (finance.selectors.contract_signed_on) [§22]."""
+    from finance.selectors import contract_signed_on
     from workcal.calendar import add_working_days
 
-    contract = latest_approved(project, "contract")
-    if contract is None or contract.closed_at is None:
-        return None
-    return add_working_days(timezone.localdate(contract.closed_at), 3)
+    signed = contract_signed_on(latest_approved(project, "contract"))
+    return add_working_days(signed, 3) if signed is not None else None
 
 
 def budget_change_recipients(project):

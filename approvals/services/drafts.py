@@ -17,6 +17,12 @@ from ..numbering import next_number
 from .common import bump_revision, locked_form, refuse_unowned
 
 
+def _completed(spec, project, data: dict) -> dict:
+    """The kind's pre-filled values and system fields (extra["complete"], e.g. finance.prefill)."""
+    complete = (spec.extra or {}).get("complete")
+    return complete(spec, project, data) if complete and project is not None else data
+
+
 def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
     spec = get_kind(kind)
     data = data or {}
@@ -40,6 +46,7 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
         if errors:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
         values = {k: v for k, v in values.items() if v is not None}
+        values = _completed(spec, project, values)
         if project is None and spec.creates_project:
             from projects.services import project_create_for_initiation
 
@@ -83,6 +90,7 @@ def form_update(*, acting_user, form_id, data: dict, revision=None) -> Form:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
         merged = {**form.data, **values}
         merged = {k: v for k, v in merged.items() if v is not None}
+        merged = _completed(spec, form.project, merged)
         changed = {k: v for k, v in values.items() if form.data.get(k) != v}
         form.data = merged
         bump_revision(form, "data")

@@ -57,10 +57,13 @@ def form_new(request, kind):
         return redirect("project-detail", pk=project.pk) if project else redirect("home")
     names = set(spec.submitter_fields)
     if request.method != "POST":
+        # A kind that is pre-filled from the project's records opens with those values.
+        initial = (spec.extra or {}).get("initial")
+        values = initial(spec, project) if initial and project is not None else None
         return _edit_page(
             request,
             kind=spec,
-            form_obj=KindForm(kind=spec, names=names, project=project),
+            form_obj=KindForm(kind=spec, names=names, values=values, project=project),
             project=project,
         )
     form_obj = KindForm(request.POST, request.FILES, kind=spec, names=names, project=project)
