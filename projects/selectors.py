@@ -171,20 +171,11 @@ def budget_change_recipients(project):
 
 
 def final_accounts_prefill(project) -> dict:
-    """What the 项目决算表 starts from: the approved contract's amount and the current budget's
-    department split. Collections and costs come from finance's ledger."""
-    contract = latest_approved(project, "contract")
-    budget = current_budget(project)
-    out = {}
-    if contract is not None:
-        out["contract_amount"] = contract.data.get("contract_amount")
-    if budget is not None and budget["figures"]["performance_split"]:
-        split = budget["figures"]["performance_split"]
-        if all("ratio" in row for row in split):
-            out["performance_split"] = [
-                {"department": row["department"], "ratio": row["ratio"]} for row in split
-            ]
-    return out
+    """What the 项目决算表 starts from (finance.proposals): the contract, the collections, the
+    ledger's costs, the margin, the 项目委托书's split and the commission of the tier table."""
+    from finance.proposals import final_accounts_proposal
+
+    return dict(final_accounts_proposal(project).values)
 
 
 def projects_initiated_by(day):
