@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from approvals.config_audit import AuditedAdmin
+
 from .models import CommissionRate, CostCategory, CostEntry, MonthlyReport, Payment, PaymentTerm
 
 
@@ -21,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CostCategory)
-class CostCategoryAdmin(admin.ModelAdmin):
+class CostCategoryAdmin(AuditedAdmin):
     """The cost categories of the ledger, the budget and the 决算表. A category in use is retired
     (可录入 cleared), not deleted: its lines keep counting in every report."""
 
@@ -76,7 +78,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommissionRate)
-class CommissionRateAdmin(admin.ModelAdmin):
+class CommissionRateAdmin(AuditedAdmin):
     list_display = ("min_margin_pct", "rate", "active", "note")
     list_editable = ("rate", "active")
     list_filter = ("active",)
