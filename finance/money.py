@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.kinds import get_kind
+from approvals.models import Form, FormStatus
+
 from .categories import categories
 
 ZERO = Decimal("0.00")
@@ -51,8 +54,6 @@ def _day(moment) -> str:
 
 
 def _approved(project, *kinds):
-    from approvals.models import Form, FormStatus
-
     return list(
         Form.objects.filter(project=project, kind__in=kinds, status=FormStatus.APPROVED).order_by(
             "closed_at", "id"
@@ -61,8 +62,6 @@ def _approved(project, *kinds):
 
 
 def _form_figures(form, names) -> list[Figure]:
-    from approvals.kinds import get_kind
-
     kind = get_kind(form.kind)
     source = f"{kind.title} {form.number}（{_('批准于')} {_day(form.closed_at)}）"
     out = []

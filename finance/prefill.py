@@ -105,16 +105,21 @@ def _comparable(value):
 
 
 def value_text(kind, name, value) -> str:
-    from documents.formatting import References, field_cell
+    """The value as the form page shows it (¥1,234.50; names of people and departments)."""
+    from approvals.webforms import Lookups  # the engine's own display of field values
 
     spec = kind.field(name)
     if spec is None or is_empty(value):
         return ""
-    refs = References.load([spec], {name: value})
-    cell = field_cell(spec, value, refs)
-    if cell.is_table:
-        return "；".join(" ".join(str(c) for c in row if c) for row in cell.rows)
-    return cell.text
+    lookups = Lookups([(kind, {name: value})])
+    if spec.type == "rows":
+        rows = value if isinstance(value, list) else []
+        return "；".join(
+            " ".join(t for t in (lookups.text(c, r.get(c.name)) for c in spec.columns) if t)
+            for r in rows
+            if isinstance(r, dict)
+        )
+    return lookups.text(spec, value)
 
 
 def complete_form_data(kind, project, data: dict) -> dict:

@@ -12,6 +12,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from approvals.kinds import get_kind
+from approvals.models import Form
+from projects.selectors import latest_approved
+from sipm.values import money_text
+
 from .categories import categories
 from .prefill import Proposal
 from .validation import cents
@@ -20,20 +25,14 @@ ZERO = Decimal("0.00")
 
 
 def _latest(project, kind):
-    from projects.selectors import latest_approved
-
     return latest_approved(project, kind)
 
 
 def _money_text(value) -> str:
-    from documents.formatting import money
-
-    return money(value) if value not in (None, "") else "—"
+    return money_text(value) if value not in (None, "") else "—"
 
 
 def _src(form, label) -> str:
-    from approvals.kinds import get_kind
-
     return _("《%(t)s》%(n)s · %(f)s") % {
         "t": get_kind(form.kind).title,
         "n": form.number,
@@ -153,8 +152,6 @@ def commission_proposal(project) -> Proposal:
 
 
 def evaluation_state(project) -> str:
-    from approvals.models import Form
-
     form = Form.objects.filter(project=project, kind="evaluation").order_by("-id").first()
     if form is None:
         return _("项目评估尚未发起")

@@ -246,7 +246,7 @@ def commission_split(project) -> list[dict]:
     """The department shares fixed by the approved 项目委托书 [§23, §25] as ratio rows; a split
     by amounts becomes the amounts' proportions (the last row takes the remainder to 100 %).
     Falls back to the latest budget's split while no commission is approved."""
-    from projects.selectors import latest_approved
+    from projects.selectors import latest_approved  # same layer; projects imports finance lazily
 
     commission = latest_approved(project, "commission")
     rows = (commission.data if commission else latest_budget_data(project)).get(
@@ -272,7 +272,7 @@ def split_as_ratios(rows) -> list[dict]:
 
 
 def approved_final_accounts(project):
-    from projects.selectors import latest_approved
+    from projects.selectors import latest_approved  # same layer; projects imports finance lazily
 
     return latest_approved(project, "final_accounts")
 

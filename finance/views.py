@@ -28,7 +28,7 @@ from workcal.calendar import today as shanghai_today
 from . import permissions, selectors, services
 from .categories import categories
 from .imports import HEADERS, cost_entries_import
-from .models import MonthlyReport
+from .models import CostEntry, MonthlyReport
 from .reports import data as report_data
 from .reports.services import XLSX_TYPE, file_name
 from .tasks import BUILD_FORMATS, build_path, month_due, monthly_report_build
@@ -245,7 +245,7 @@ def project_final_accounts(request, pk):
     project, refusal = _project(request, pk, permissions.cost_view_refusal)
     if refusal:
         return _refused(request, refusal)
-    from approvals.kinds import get_kind
+    from approvals.kinds import get_kind  # the registered kind's own may_start and gate
 
     kind = get_kind("final_accounts")
     may_start = kind.may_start(request.user, project) is None and not kind.gate(project, {})
@@ -321,6 +321,13 @@ def monthly_report(request):
                 "top": acc.top_rows(),
                 "active_projects": acc.active_projects,
                 "archived": MonthlyReport.objects.filter(month=month.start).first(),
+                # The ledger's own month total: the report lists every project with lines up
+                # to the month's end (立项前成本 included), so the two agree.
+                "ledger_total": CostEntry.objects.filter(
+                    date__gte=month.start, date__lte=month.end
+                ).aggregate(s=Sum("amount"))["s"]
+                or Decimal("0.00"),
+                "pre_initiation": acc.pre_initiation_projects,
             }
         )
     return render(

@@ -146,7 +146,8 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         )
     )
     contract = _latest(forms, kind="contract", status=FormStatus.APPROVED)
-    from finance.selectors import contract_signed_on  # §22's one "合同签订后" (README)
+    # §22's one "合同签订后" (README); finance is a lower layer, imported where used as before
+    from finance.selectors import contract_signed_on
 
     sign_date = contract_signed_on(contract)
     commissions = [f for f in forms if f.kind == "commission" and f.previous_id is None]

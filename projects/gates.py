@@ -283,6 +283,7 @@ def gate_handover(project, data, form=None):
 def archive_refusal(project):
     """What keeps the project from 归档 [§26–§28]: the 决算表 and settled money, the 项目评估,
     and no open pre-sales work (a 售前工作记录 still 待填写)."""
+    # finance's money checks (same layer; its gates import projects' selectors at load time)
     from finance.gates import archive_gate, open_presales_work
 
     def settled():

@@ -143,8 +143,9 @@ def quote_for_client(project):
 def commission_issue_due(project):
     """项目管理部 issues the commission within 3 working days of the contract's signing, which
     counts from the contract's approval (finance.selectors.contract_signed_on) [§22]."""
+    # finance reads projects' selectors at load time: imported where used to avoid a cycle
     from finance.selectors import contract_signed_on
-    from workcal.calendar import add_working_days
+    from workcal.calendar import add_working_days  # lower layer, as before
 
     signed = contract_signed_on(latest_approved(project, "contract"))
     return add_working_days(signed, 3) if signed is not None else None
@@ -173,6 +174,7 @@ def budget_change_recipients(project):
 def final_accounts_prefill(project) -> dict:
     """What the 项目决算表 starts from (finance.proposals): the contract, the collections, the
     ledger's costs, the margin, the 项目委托书's split and the commission of the tier table."""
+    # finance reads projects' selectors at load time: imported where used to avoid a cycle
     from finance.proposals import final_accounts_proposal
 
     return dict(final_accounts_proposal(project).values)

@@ -244,6 +244,8 @@ class Accumulator:
         self._heap: list = []
         # Projects with any cost in the month (the PDF lists the largest of them).
         self.active_projects = 0
+        # Projects listed for costs dated before their 立项书's approval.
+        self.pre_initiation_projects = 0
 
     @property
     def grand(self) -> Totals:
@@ -263,6 +265,8 @@ class Accumulator:
         dept.add(row)
         if row.month_total > 0:
             self.active_projects += 1
+        if row.pre_initiation:
+            self.pre_initiation_projects += 1
         if self.top and row.month_total > 0:
             item = (row.month_total, -row.project_id, row)
             if len(self._heap) < self.top:

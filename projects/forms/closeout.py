@@ -110,6 +110,7 @@ ALL_FINAL_ACCOUNTS_FIELDS = (
 
 
 def _check_costs(errors, data, project):
+    # finance's categories and ledger (same layer; imported where used, as the kinds load early)
     from finance.categories import categories
     from finance.proposals import reconciliation
 
@@ -188,7 +189,7 @@ def validate_final_accounts(data, form=None):
 
 
 def final_accounts_approved(*, form, acting_user, when):
-    from core.events import emit
+    from core.events import emit  # the event stream (lower layer), at approval time
 
     emit(
         "final_accounts.approved",
@@ -266,7 +267,7 @@ def validate_handover(data, form=None):
 def handover_approved(*, form, acting_user, when):
     """归档 is the approval of the 资料移交表: check again what may have changed since it was
     submitted (the approval is undone with the message)."""
-    from sipm.errors import Conflict
+    from sipm.errors import Conflict  # undo the approval, as other on_approved hooks do
 
     refusal = gates.archive_refusal(form.project) if form.project_id else None
     if refusal:

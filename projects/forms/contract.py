@@ -151,7 +151,7 @@ COMMISSION_CHANGE_FIELDS = prefill.change_fields(COMMISSION_PREFILLED)
 def implementing_departments(data) -> dict[int, str]:
     """{department id: name} of the project manager and the members: each implementing
     department needs its share of the performance [§23, §25]."""
-    from org.models import User
+    from org.models import User  # the members' departments (lower layer)
 
     ids = set(data.get("members") or [])
     if data.get("project_manager"):

@@ -462,3 +462,17 @@ def test_handover_approval_rechecks_the_archive_conditions(org, monkeypatch, com
 def test_cost_entries_keep_their_category(org, commissioned):
     entry = book(org, commissioned, "management", "12.34")
     assert CostEntry.objects.get(pk=entry.pk).category_label == "过程管理成本"
+
+
+def test_gm_sees_the_quotation_beside_the_contract_on_the_form_page(org, d, budgeted):
+    from django.test import Client
+
+    quotation = Form.objects.get(project=budgeted, kind="quotation", status=FormStatus.APPROVED)
+    form = d.start("contract", "sales", budgeted, d.contract_data("HT-X-4"))
+    form = d.run(form, d.CONTRACT_ROUTE[:-1])  # every review before the GM's
+    client = Client()
+    client.force_login(org["gm"])
+    page = client.get(f"/forms/{form.pk}/").content.decode()
+    assert "报价审批表与合同对照" in page
+    assert quotation.number in page
+    assert "¥900,000.00" in page

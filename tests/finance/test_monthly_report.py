@@ -177,3 +177,14 @@ def test_task_is_idempotent_one_report_one_email(org, ledger, django_capture_on_
 )
 def test_month_due_after_the_last_working_day(db, today, month):
     assert month_due(today).label == month
+
+
+def test_page_reconciles_the_report_with_the_ledger(org, ledger):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(org["cost_dir"])
+    page = client.get(f"/reports/monthly/?month={MONTH}").content.decode()
+    expected = _expected(ledger)["month"]
+    assert f"成本台账本月合计 ¥{expected:,.2f}，与报表一致" in page
+    assert "其中 2 个项目含立项批准前的成本" in page
