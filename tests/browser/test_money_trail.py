@@ -122,3 +122,24 @@ def test_money_page_links_every_figure_and_exports_xlsx(open_as, live_server, se
     assert by_label[("成本", "实施成本")][2] == pytest.approx(300000.10)
     assert by_label[("决算", "毛利")][2] == pytest.approx(479999.90)
     assert all(r[5].startswith(live_server.url) for r in rows)
+
+
+def test_gm_sees_the_quotation_beside_the_contract(open_as, live_server, people, shot):
+    d = Driver(people)
+    project = d.initiate("合同对照项目").project
+    d.presales(project)
+    d.quotation(project, d.estimate(project))
+    d.budget(project)
+    data = d.contract_data("HT-BROWSER-002", amount="880000.00")
+    data["change_reasons"] = [{"field": "contract_amount", "reason": "客户议价后让利 2 万元"}]
+    form = d.start("contract", "sales", project, data)
+    d.run(form, d.CONTRACT_ROUTE[:-1])
+    quotation = Form.objects.get(project=project, kind="quotation", status=FormStatus.APPROVED)
+    page = open_as("gm")
+    page.goto(f"{live_server.url}/forms/{form.pk}/")
+    body = page.locator("body")
+    expect(body).to_contain_text("报价审批表与合同对照")
+    expect(body).to_contain_text(quotation.number)
+    expect(body).to_contain_text("客户议价后让利 2 万元")
+    expect(body).to_contain_text("-¥20,000.00")
+    shot(page, "money-contract-gm")

@@ -162,6 +162,13 @@ def test_contract_pdf_shows_the_quotation_side_by_side_and_the_reason(org, d, bu
     form = d.start("contract", "sales", budgeted, data)
     form = d.run(form, d.CONTRACT_ROUTE)
     pdf = render_pdf(form_detail_queryset().get(pk=form.pk))
+    from pathlib import Path
+
+    from django.conf import settings
+
+    out = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "money-contract.pdf").write_bytes(pdf)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     quotation = Form.objects.get(project=budgeted, kind="quotation", status=FormStatus.APPROVED)
     assert "报价审批表与合同对照" in text
