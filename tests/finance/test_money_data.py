@@ -24,8 +24,19 @@ D = Decimal
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def _seed():
+    """The data migration's seed (a transactional test elsewhere may have flushed the table)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("finance.migrations.0003_money_cost_categories")
+    migration.seed(apps, None)
+
+
 @pytest.fixture(autouse=True)
-def fresh_categories():
+def fresh_categories(db):
+    _seed()
     categories.clear()
     yield
     categories.clear()
@@ -35,6 +46,8 @@ def fresh_categories():
 
 
 def test_the_migration_seeds_todays_six_categories(db):
+    CostCategory.objects.all().delete()
+    _seed()
     assert list(CostCategory.objects.values_list("code", "name")) == [
         ("presales", "售前费用"),
         ("implementation", "实施成本"),
