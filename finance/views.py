@@ -247,6 +247,8 @@ def project_final_accounts(request, pk):
         return _refused(request, refusal)
     from approvals.kinds import get_kind  # the registered kind's own may_start and gate
 
+    from .proposals import evaluation_state
+
     kind = get_kind("final_accounts")
     may_start = kind.may_start(request.user, project) is None and not kind.gate(project, {})
     return render(
@@ -257,6 +259,7 @@ def project_final_accounts(request, pk):
             "fa": selectors.final_accounts(project),
             "due": selectors.final_accounts_due(project),
             "may_start": may_start,
+            "evaluation_state": evaluation_state(project),
         },
     )
 

@@ -362,6 +362,7 @@ def test_approved_final_accounts_are_the_record(org, d, commissioned, api):
     client.force_login(org["finance"])
     page = client.get(f"/projects/{commissioned.pk}/final-accounts/").content.decode()
     assert "已批准的决算表" in page and form.number in page
+    assert "项目评估尚未发起" in page
 
 
 def test_proposal_takes_the_commission_split_not_the_budget(org, d, commissioned):
