@@ -114,18 +114,19 @@ def report_sql(month, month_over) -> tuple[str, list]:
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = f"""
         SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, COALESCE(c.cum, 0.00), b.budget,
-            CASE WHEN p.id IN ({initiated}) THEN 0 ELSE 1 END
+            CASE WHEN i.project_id IS NULL THEN 1 ELSE 0 END
         FROM {q(Project._meta.db_table)} p
         LEFT JOIN {q(Department._meta.db_table)} d ON d.id = p.department_id
+        LEFT JOIN (SELECT DISTINCT x.project_id FROM ({initiated}) x) i ON i.project_id = p.id
         LEFT JOIN ({costs}) c ON c.project_id = p.id
         LEFT JOIN (
             SELECT u.project_id, SUM(u.budget_value) AS budget
             FROM ({budgets}) u GROUP BY u.project_id
         ) b ON b.project_id = p.id
-        WHERE p.id IN ({initiated}) OR c.project_id IS NOT NULL
+        WHERE i.project_id IS NOT NULL OR c.project_id IS NOT NULL
         ORDER BY d.sort_order, d.code{collate}, p.number{collate}
     """
     # A project with lines up to the month's end is listed even if its 立项书 was approved
     # later (costs dated before the approval): the last column flags it as pre-initiation cost,
     # so the report's month total always equals the ledger's.
-    return sql, initiated_params + costs_params + budget_params + initiated_params
+    return sql, initiated_params + costs_params + budget_params
