@@ -7,6 +7,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("财务")
 
     def ready(self):
+        from . import reactions  # noqa: F401  (importing registers the subscribers)
         from .categories import connect_signals
 
         connect_signals()

@@ -19,6 +19,7 @@ from workcal.calendar import today as shanghai_today
 
 from . import permissions
 from .models import CostEntry, Payment, PaymentTerm
+from .selectors import payment_status
 from .validation import parse_amount, parse_category, parse_date, parse_note
 
 # Costs are booked to approved projects that are not yet archived.
@@ -138,7 +139,7 @@ def _contract_rows(form) -> list[dict]:
 def payment_terms_from_contract(*, form, acting_user) -> list[PaymentTerm]:
     """Create (or bring up to date) the project's payment terms from an approved contract.
 
-    Called from the contract kind's on_approved inside the approval's transaction. Idempotent:
+    Called from finance.reactions (form.approved) inside the approval's transaction. Idempotent:
     running it again for the same form changes nothing. A later approved correction of the
     contract updates the terms in place by position; a term may not drop below what has already
     been collected on it, nor disappear once it has a payment (Conflict, the approval is undone).
@@ -224,7 +225,6 @@ def _same(term, row) -> bool:
 
 def payment_record(*, acting_user, project_id, term, amount, date, note="") -> Payment:
     """Record a collection (回款) against a payment term; never more than it still owes."""
-    from .hooks import fire_payment_recorded
 
     errors = {}
     parsed = {}
@@ -279,8 +279,6 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                 "note": payment.note,
             },
         )
-        from .selectors import payment_status
-
         status = payment_status(project)
         emit(
             "payment.recorded",
@@ -307,5 +305,4 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                     "last_payment": payment.date.isoformat(),
                 },
             )
-        transaction.on_commit(lambda: fire_payment_recorded(payment_id=payment.pk))
     return payment

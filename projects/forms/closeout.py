@@ -10,7 +10,6 @@ from approvals.kinds import FormKind, register
 from finance import prefill, proposals
 
 from .. import gates
-from ..models import Stage
 from ..selectors import latest_approved
 from .common import Errors, check_split, dec, fmt_money, money, performance_split, textarea
 
@@ -38,8 +37,6 @@ register(
         copies=(("PMO", "archive"),),
         may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_evaluation,
-        stage_on_submit=Stage.EVALUATING,
-        stage_on_approve=Stage.SETTLING,
         description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
     )
 )
@@ -222,8 +219,6 @@ register(
         may_start=gates.department_may_start("final_accounts", "FIN", gettext_lazy("财务部人员")),
         gate=gates.gate_final_accounts,
         validate=validate_final_accounts,
-        stage_on_approve=Stage.HANDOVER,
-        on_approved=final_accounts_approved,
         extra={
             "prefill": proposals.final_accounts_proposal,
             "initial": prefill.initial_values,
@@ -285,8 +280,6 @@ register(
         may_start=gates.may_start_handover,
         gate=gates.gate_handover,
         validate=validate_handover,
-        on_approved=handover_approved,
-        stage_on_approve=Stage.CLOSED,
         description=gettext_lazy(
             "项目全部完成后，项目经理填写资料移交表，所有电子资料刻盘，与相关文档一起移交项目管理部存档。"
         ),

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from approvals.models import Form, FormStatus
 from finance import prefill, proposals
+from org.models import Department
 
 from .. import gates
-from ..models import Stage
+from ..services import project_set_team
 from .common import Errors, as_date, check_split, dec, fmt_money, money, performance_split, text
 
 CONTRACT_FIELDS = (
@@ -51,8 +53,6 @@ CONTRACT_CHANGE_FIELDS = prefill.change_fields(CONTRACT_PREFILLED)
 
 
 def validate_contract(data, form=None):
-    from approvals.models import Form, FormStatus
-
     errors = Errors(CONTRACT_FIELDS + CONTRACT_SYSTEM_FIELDS + CONTRACT_CHANGE_FIELDS)
     prefill.check_change_reasons(errors, data)
     amount = dec(data.get("contract_amount"))
@@ -84,13 +84,6 @@ def validate_contract(data, form=None):
     return errors
 
 
-def contract_approved(*, form, acting_user, when):
-    # The payment schedule becomes finance's collection plan (回款) for the project.
-    from finance.services import payment_terms_from_contract
-
-    payment_terms_from_contract(form=form, acting_user=acting_user)
-
-
 register(
     FormKind(
         slug="contract",
@@ -105,9 +98,6 @@ register(
         may_start=gates.sales_may_start("contract"),
         gate=gates.gate_contract,
         validate=validate_contract,
-        stage_on_submit=Stage.CONTRACTING,
-        stage_on_approve=Stage.SIGNED,
-        on_approved=contract_approved,
         extra={
             "prefill": proposals.contract_proposal,
             "initial": prefill.initial_values,
@@ -164,8 +154,6 @@ def implementing_departments(data) -> dict[int, str]:
 
 
 def validate_commission(data, form=None):
-    from org.models import Department
-
     errors = Errors(COMMISSION_FIELDS + COMMISSION_CHANGE_FIELDS)
     prefill.check_change_reasons(errors, data)
     shared = {row.get("department") for row in data.get("performance_split") or []}
@@ -190,8 +178,6 @@ def validate_commission(data, form=None):
 
 
 def commission_approved(*, form, acting_user, when):
-    from ..services import project_set_team
-
     members = set(form.data.get("members") or [])
     project_set_team(
         acting_user=acting_user,
@@ -215,9 +201,6 @@ register(
         may_start=gates.department_may_start("commission", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_commission,
         validate=validate_commission,
-        stage_on_submit=Stage.COMMISSIONING,
-        stage_on_approve=Stage.IMPLEMENTING,
-        on_approved=commission_approved,
         extra={
             "prefill": proposals.commission_proposal,
             "initial": prefill.initial_values,
