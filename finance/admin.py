@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.config_audit import AuditedAdmin
 
-from .models import CommissionRate, CostEntry, MonthlyReport, Payment, PaymentTerm
+from .models import CommissionRate, CostCategory, CostEntry, MonthlyReport, Payment, PaymentTerm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,6 +20,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CostCategory)
+class CostCategoryAdmin(AuditedAdmin):
+    """The cost categories of the ledger, the budget and the 决算表. A category in use is retired
+    (可录入 cleared), not deleted: its lines keep counting in every report."""
+
+    list_display = ("name", "code", "sort_order", "budget_source", "active")
+    list_editable = ("sort_order", "active")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and CostEntry.objects.filter(category=obj.code).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(CostEntry)

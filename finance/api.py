@@ -19,6 +19,7 @@ from projects.models import Project
 from sipm.errors import InvalidInput, NotVisible, Refused
 
 from . import permissions, selectors, services
+from .categories import categories
 from .imports import cost_entries_import
 from .reports import data as report_data
 from .reports.pdf import PDF_TOP_PROJECTS, render_pdf
@@ -57,7 +58,7 @@ def cost_json(entry) -> dict:
         "id": entry.pk,
         "project": entry.project_id,
         "category": entry.category,
-        "category_label": entry.get_category_display(),
+        "category_label": categories.label(entry.category),
         "date": entry.date.isoformat(),
         "amount": str(entry.amount),
         "note": entry.note,

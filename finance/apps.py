@@ -11,3 +11,6 @@ class FinanceConfig(AppConfig):
             on_delivery,  # noqa: F401  (labour cost from 实施 timesheets)
             reactions,  # noqa: F401  (importing registers the subscribers)
         )
+        from .categories import connect_signals
+
+        connect_signals()

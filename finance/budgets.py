@@ -7,25 +7,31 @@ the latest approved form (by approval time) that has a value for it wins, so a b
 only restates some fields leaves the others as they were.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db.models import DecimalField
 
 from sipm.values import to_decimal
 
-from .models import CostCategory
+from .categories import BUDGET_KINDS, categories
 
-BUDGET_KINDS = ("budget", "budget_change")
 
-# category → (form kinds, field name in the form's data)
-BUDGET_SOURCES = {
-    CostCategory.PRESALES: (("initiation",), "presales_budget"),
-    CostCategory.IMPLEMENTATION: (BUDGET_KINDS, "implementation_cost"),
-    CostCategory.MANAGEMENT: (BUDGET_KINDS, "management_cost"),
-    CostCategory.MAINTENANCE: (BUDGET_KINDS, "maintenance_cost"),
-    CostCategory.PURCHASE: (("quotation",), "purchase_cost"),
-    CostCategory.SALES: (("quotation",), "sales_expense"),
-}
+class _Sources(Mapping):
+    """category code → (form kinds, field name in the form's data), read from each
+    CostCategory's budget_source (admin data); a category without a source has no budget."""
+
+    def __getitem__(self, code):
+        return categories.budget_sources[code]
+
+    def __iter__(self):
+        return iter(categories.budget_sources)
+
+    def __len__(self):
+        return len(categories.budget_sources)
+
+
+BUDGET_SOURCES = _Sources()
 
 SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
 
@@ -41,21 +47,22 @@ _as_decimal = to_decimal
 
 def project_budget(project) -> dict[str, Decimal | None]:
     """{category: budget or None} for one project (one query per source kind group)."""
-    out: dict[str, Decimal | None] = dict.fromkeys(CostCategory.values)
+    out: dict[str, Decimal | None] = dict.fromkeys(categories.values)
+    sources = dict(BUDGET_SOURCES.items())
     groups: dict[tuple, list[str]] = {}
-    for category, (kinds, _field) in BUDGET_SOURCES.items():
+    for category, (kinds, _field) in sources.items():
         groups.setdefault(kinds, []).append(category)
-    for kinds, categories in groups.items():
+    for kinds, codes in groups.items():
         forms = (
             _approved(kinds)
             .filter(project=project)
             .order_by("-closed_at", "-id")
             .values_list("data", flat=True)
         )
-        pending = set(categories)
+        pending = set(codes)
         for data in forms:
             for category in list(pending):
-                value = _as_decimal((data or {}).get(BUDGET_SOURCES[category][1]))
+                value = _as_decimal((data or {}).get(sources[category][1]))
                 if value is not None:
                     out[category] = value
                     pending.discard(category)

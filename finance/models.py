@@ -4,6 +4,7 @@ sales-commission rate table and the stored monthly cost reports [§4, §27]."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,13 +12,51 @@ from django.utils.translation import gettext_lazy as _
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class CostCategory(models.TextChoices):
-    PRESALES = "presales", _("售前费用")
-    IMPLEMENTATION = "implementation", _("实施成本")
-    MANAGEMENT = "management", _("过程管理成本")
-    MAINTENANCE = "maintenance", _("维护成本")
-    PURCHASE = "purchase", _("外购成本")
-    SALES = "sales", _("销售费用")
+# Where a category's budget comes from: (form kinds, field of the form's data) [§1, §13, §17].
+BUDGET_SOURCE_CHOICES = (
+    ("initiation:presales_budget", _("立项书 · 预计售前费用")),
+    ("budget:implementation_cost", _("项目预算表 · 项目实施成本")),
+    ("budget:management_cost", _("项目预算表 · 项目过程管理成本")),
+    ("budget:maintenance_cost", _("项目预算表 · 项目维护成本")),
+    ("quotation:purchase_cost", _("报价审批表 · 外购成本")),
+    ("quotation:sales_expense", _("报价审批表 · 预计销售费用")),
+)
+
+
+class CostCategory(models.Model):
+    """A cost category (费用类别) of the ledger, the budget and the 决算表, kept by admins.
+
+    The code is what ledger lines store (and the report's column key); a category is retired by
+    clearing `active` (its lines stay and still count), never deleted while lines use it.
+    """
+
+    code = models.SlugField(
+        _("代码"),
+        max_length=20,
+        unique=True,
+        help_text=_("小写字母开头，只含小写字母、数字和下划线；创建后不要修改。"),
+        validators=[
+            RegexValidator(r"^[a-z][a-z0-9_]*$", _("小写字母开头，只含小写字母、数字和下划线。"))
+        ],
+    )
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    budget_source = models.CharField(
+        _("预算来源"),
+        max_length=60,
+        choices=BUDGET_SOURCE_CHOICES,
+        blank=True,
+        help_text=_("该类别的预算取自哪张已批准表单的哪一项；为空表示没有预算。"),
+    )
+    active = models.BooleanField(_("可录入"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("费用类别")
+        verbose_name_plural = _("费用类别")
+
+    def __str__(self):
+        return self.name
 
 
 class CostEntry(models.Model):
@@ -29,7 +68,8 @@ class CostEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="cost_entries",
     )
-    category = models.CharField(_("费用类别"), max_length=20, choices=CostCategory.choices)
+    # The code of a CostCategory (kept as text: the report groups and indexes by it).
+    category = models.CharField(_("费用类别"), max_length=20)
     date = models.DateField(_("发生日期"))
     amount = models.DecimalField(_("金额"), **MONEY)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -60,7 +100,13 @@ class CostEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project_id} {self.get_category_display()} {self.amount}"
+        return f"{self.project_id} {self.category_label} {self.amount}"
+
+    @property
+    def category_label(self) -> str:
+        from .categories import categories
+
+        return categories.label(self.category)
 
 
 class PaymentTerm(models.Model):

@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from core.events import subscribe
 from projects.models import Project
 
-from .models import CostCategory
 from .services import _save_cost
 
-CATEGORIES = {
-    "implementation": CostCategory.IMPLEMENTATION,
-    "maintenance": CostCategory.MAINTENANCE,
-}
+# Booking cost kinds → cost category codes (finance.CostCategory rows seeded by 0003).
+CATEGORIES = {"implementation": "implementation", "maintenance": "maintenance"}
 
 
 @subscribe("timesheet.booked", name="finance.timesheet_cost", sync=True)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 from sipm.values import to_decimal
 
 from .budgets import SUM_FIELD, latest_budget_data, project_budget
-from .models import CommissionRate, CostCategory, CostEntry, Payment, PaymentTerm
+from .categories import categories
+from .models import CommissionRate, CostEntry, Payment, PaymentTerm
 from .validation import cents
 
 ZERO = Decimal("0.00")
@@ -27,6 +28,23 @@ def pct(part, whole) -> Decimal | None:
     if part is None or not whole:
         return None
     return cents(part * HUNDRED / whole)
+
+
+def contract_signed_on(contract):
+    """The day the contract counts as signed for §22 (合同签订后): the local (Asia/Shanghai) date
+    of the 合同审批表's approval, not the typed 签订日期.
+
+    The commission's 3 working days cannot start before SIPM knows the contract is signed: the
+    项目委托书 is refused until the contract is approved, and a typed sign_date may lie before
+    the approval (the deadline would be overdue before it could be met) or after it. The deadline
+    code (notifications.deadlines) and the selectors (projects.selectors.commission_issue_due)
+    both call this function. None for a contract that is not approved.
+    """
+    from django.utils import timezone
+
+    if contract is None or contract.closed_at is None:
+        return None
+    return timezone.localdate(contract.closed_at)
 
 
 def latest_contract(project):
@@ -115,7 +133,7 @@ def actual_costs(project) -> dict[str, Decimal]:
         .annotate(total=Sum("amount", output_field=SUM_FIELD))
         .values_list("category", "total")
     )
-    out = dict.fromkeys(CostCategory.values, ZERO)
+    out = dict.fromkeys(categories.values, ZERO)
     out.update({category: cents(total) for category, total in rows})
     return out
 
@@ -126,7 +144,7 @@ def budget_vs_actual(project) -> list[dict]:
     budget = project_budget(project)
     actual = actual_costs(project)
     rows = []
-    for category, label in CostCategory.choices:
+    for category, label in categories.choices:
         b = cents(budget[category]) if budget[category] is not None else None
         a = actual[category]
         variance = a - b if b is not None else None
@@ -206,32 +224,140 @@ def commission_for(margin: Decimal, margin_pct: Decimal | None) -> dict:
             .first()
         )
     if tier is None:
-        return {"min_margin_pct": None, "rate": None, "amount": ZERO}
+        return {"min_margin_pct": None, "rate": None, "amount": ZERO, "tier": None, "label": ""}
     return {
         "min_margin_pct": tier.min_margin_pct,
         "rate": tier.rate,
         "amount": cents(margin * tier.rate / HUNDRED),
+        "tier": tier.pk,
+        "label": tier_label(tier),
     }
 
 
-def final_accounts(project) -> dict:
-    """The figures of the 项目决算表: contract, collections, costs against the latest budget,
-    gross margin, each department's performance amount and the sales commission."""
+def tier_label(tier) -> str:
+    return gettext("毛利率 ≥ %(m)s%% 档，提成比例 %(r)s%%（提成档位 #%(id)s）") % {
+        "m": tier.min_margin_pct,
+        "r": tier.rate,
+        "id": tier.pk,
+    }
+
+
+def commission_split(project) -> list[dict]:
+    """The department shares fixed by the approved 项目委托书 [§23, §25] as ratio rows; a split
+    by amounts becomes the amounts' proportions (the last row takes the remainder to 100 %).
+    Falls back to the latest budget's split while no commission is approved."""
+    from projects.selectors import latest_approved  # same layer; projects imports finance lazily
+
+    commission = latest_approved(project, "commission")
+    rows = (commission.data if commission else latest_budget_data(project)).get(
+        "performance_split"
+    ) or []
+    return split_as_ratios(rows)
+
+
+def split_as_ratios(rows) -> list[dict]:
+    rows = [r for r in rows or [] if isinstance(r, dict) and r.get("department")]
+    if not rows or all(r.get("ratio") not in (None, "") for r in rows):
+        return [{"department": r["department"], "ratio": r.get("ratio")} for r in rows]
+    amounts = [_dec(r.get("amount")) or ZERO for r in rows]
+    total = sum(amounts, ZERO)
+    if not total:
+        return []
+    out = [
+        {"department": r["department"], "ratio": str(cents(a * HUNDRED / total))}
+        for r, a in zip(rows, amounts, strict=True)
+    ]
+    out[-1]["ratio"] = str(HUNDRED - sum(Decimal(r["ratio"]) for r in out[:-1]))
+    return out
+
+
+def approved_final_accounts(project):
+    from projects.selectors import latest_approved  # same layer; projects imports finance lazily
+
+    return latest_approved(project, "final_accounts")
+
+
+def proposed_final_accounts(project) -> dict:
+    """What the 项目决算表 starts from: the contract, the collections, the ledger's costs by
+    category against the latest budget, the margin, the 项目委托书's department shares and the
+    commission of the admins' tier table."""
     status = payment_status(project)
     contract_amount = status["contract_amount"]
     costs = budget_vs_actual(project)
     total = costs[-1]
     margin = cents((contract_amount or ZERO) - total["actual"])
     margin_pct = pct(margin, contract_amount)
-    budget_data = latest_budget_data(project)
     return {
         "project": {"id": project.pk, "number": project.number, "name": project.name},
+        "source": "proposal",
+        "form": None,
         **status,
-        "costs": costs[:-1],
+        "costs": [{**row, "ledger": row["actual"], "note": ""} for row in costs[:-1]],
         "total_budget": total["budget"],
         "total_cost": total["actual"],
+        "total_ledger": total["actual"],
         "gross_margin": margin,
         "gross_margin_pct": margin_pct,
-        "departments": performance_amounts(budget_data.get("performance_split"), contract_amount),
+        "departments": performance_amounts(commission_split(project), contract_amount),
         "commission": commission_for(margin, margin_pct),
+    }
+
+
+def final_accounts(project) -> dict:
+    """The figures of the 项目决算表. Once a 决算表 is approved they are read from it (it is the
+    basis of the department performance and the sales commission [§27]); before that, the
+    proposal (proposed_final_accounts). `source` says which: "final_accounts" or "proposal"."""
+    proposal = proposed_final_accounts(project)
+    form = approved_final_accounts(project)
+    if form is None:
+        return proposal
+    data = form.data or {}
+    contract_amount = _dec(data.get("contract_amount"))
+    budget = {r["category"]: r["budget"] for r in proposal["costs"]}
+    ledger = {r["category"]: r["ledger"] for r in proposal["costs"]}
+    rows = []
+    for row in data.get("costs") or []:
+        code = categories.code_for(row.get("category")) or row.get("category")
+        amount = cents(_dec(row.get("amount")) or ZERO)
+        b = budget.get(code)
+        variance = amount - b if b is not None else None
+        rows.append(
+            {
+                "category": code,
+                "label": categories.label(code),
+                "budget": b,
+                "actual": amount,
+                "ledger": ledger.get(code, ZERO),
+                "variance": variance,
+                "variance_pct": pct(variance, b),
+                "note": row.get("note") or "",
+            }
+        )
+    total_cost = cents(sum((r["actual"] for r in rows), ZERO))
+    margin = _dec(data.get("gross_profit"))
+    margin = cents(margin) if margin is not None else cents((contract_amount or ZERO) - total_cost)
+    tier = data.get("commission_tier_id")
+    rate = CommissionRate.objects.filter(pk=tier).first() if tier else None
+    return {
+        **proposal,
+        "source": "final_accounts",
+        "form": {
+            "id": form.pk,
+            "number": form.number,
+            "approved_at": form.closed_at,
+        },
+        "contract_amount": cents(contract_amount) if contract_amount is not None else None,
+        "collected": cents(_dec(data.get("received_amount")) or ZERO),
+        "costs": rows,
+        "total_cost": total_cost,
+        "gross_margin": margin,
+        "gross_margin_pct": pct(margin, contract_amount),
+        "departments": performance_amounts(data.get("performance_split"), contract_amount),
+        "commission": {
+            "min_margin_pct": rate.min_margin_pct if rate else None,
+            "rate": rate.rate if rate else None,
+            "amount": cents(_dec(data.get("sales_commission")) or ZERO),
+            "tier": tier,
+            "label": data.get("commission_tier") or "",
+        },
     }

@@ -19,6 +19,7 @@ from workcal.calendar import today as shanghai_today
 
 from . import permissions
 from .models import CostEntry, Payment, PaymentTerm
+from .selectors import payment_status
 from .validation import parse_amount, parse_category, parse_date, parse_note
 
 # Costs are booked to approved projects that are not yet archived.
@@ -78,6 +79,18 @@ def _save_cost(*, acting_user, project, values, source="manual") -> CostEntry:
             "date": entry.date.isoformat(),
             "amount": str(entry.amount),
             "note": entry.note,
+            "source": source,
+        },
+    )
+    emit(
+        "cost.recorded",
+        actor=acting_user,
+        project=project,
+        payload={
+            "entry": entry.pk,
+            "category": entry.category,
+            "date": entry.date.isoformat(),
+            "amount": str(entry.amount),
             "source": source,
         },
     )
@@ -186,6 +199,16 @@ def payment_terms_from_contract(*, form, acting_user) -> list[PaymentTerm]:
                     "removed": sorted(existing),
                 },
             )
+            emit(
+                "payment_terms.synced",
+                actor=acting_user,
+                form=form,
+                project=form.project_id,
+                payload={
+                    "terms": [{"position": t.position, "amount": str(t.amount)} for t in changed],
+                    "removed": sorted(existing),
+                },
+            )
     return list(PaymentTerm.objects.filter(project_id=form.project_id))
 
 
@@ -256,15 +279,30 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                 "note": payment.note,
             },
         )
+        status = payment_status(project)
         emit(
             "payment.recorded",
             actor=acting_user,
             project=project,
             payload={
                 "payment": payment.pk,
-                "term": payment.term_id,
+                "term": term_obj.pk,
                 "amount": str(payment.amount),
                 "date": payment.date.isoformat(),
+                "collected": str(status["collected"]),
+                "outstanding": str(status["outstanding"]),
+                "all_collected": status["all_collected"],
             },
         )
+        if status["all_collected"]:
+            # §27's trigger: 财务部 may start the 决算表 now (5 working days).
+            emit(
+                "payments.all_collected",
+                actor=acting_user,
+                project=project,
+                payload={
+                    "collected": str(status["collected"]),
+                    "last_payment": payment.date.isoformat(),
+                },
+            )
     return payment

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from approvals.fields import MONEY_MAX
 
-from .models import CostCategory
+from .categories import categories
 
 CENT = Decimal("0.01")
 MIN_DATE = date(2000, 1, 1)
@@ -69,18 +69,19 @@ def parse_date(raw, *, today: date) -> date:
 
 
 def parse_category(raw) -> str:
-    """A category by its code (implementation) or its Chinese label (实施成本)."""
+    """An active category (admin data) by its code (implementation) or its name (实施成本)."""
     text = str(raw or "").strip()
     if not text:
         raise ValueError(_("必填。"))
-    for value, label in CostCategory.choices:
-        if text in (value, str(label)):
-            return value
+    code = categories.code_for(text)
+    if code is not None and code in categories.active_values:
+        return code
     return _raise_category(text)
 
 
 def _raise_category(text):
-    labels = "、".join(str(label) for _v, label in CostCategory.choices)
+    active = set(categories.active_values)
+    labels = "、".join(str(label) for v, label in categories.choices if v in active)
     raise ValueError(
         _("“%(value)s”不是有效的费用类别，可选：%(labels)s。") % {"value": text, "labels": labels}
     )

@@ -26,8 +26,9 @@ from sipm.errors import DomainError, InvalidInput
 from workcal.calendar import today as shanghai_today
 
 from . import permissions, selectors, services
+from .categories import categories
 from .imports import HEADERS, cost_entries_import
-from .models import CostCategory, CostEntry, MonthlyReport
+from .models import CostEntry, MonthlyReport
 from .reports import data as report_data
 from .reports.services import XLSX_TYPE, file_name
 from .tasks import BUILD_FORMATS, build_path, month_due, monthly_report_build
@@ -60,12 +61,18 @@ def _project(request, pk, refusal_fn):
 
 
 def _costs_page(request, project, *, errors=None, posted=None, report=None, status=200):
+    from .money import category_filter
+
     entries = selectors.project_costs(project)
+    shown_category = category_filter(request.GET.get("category"))
+    if shown_category:
+        entries = entries.filter(category=shown_category)
     page = Paginator(entries, COST_PAGE_SIZE).get_page(request.GET.get("page"))
     totals = entries.order_by().aggregate(total=Sum("amount"), n=Count("id"))
     entry_refusal = permissions.cost_entry_refusal(request.user, project)
     stage_refusal = services.cost_stage_refusal(project)
     by_category = selectors.actual_costs(project)
+    active = set(categories.active_values)
     return render(
         request,
         "finance/costs.html",
@@ -74,13 +81,14 @@ def _costs_page(request, project, *, errors=None, posted=None, report=None, stat
             "page": page,
             "total": totals["total"] or Decimal("0"),
             "count": totals["n"],
-            "by_category": [(label, by_category[value]) for value, label in CostCategory.choices],
-            "categories": CostCategory.choices,
+            "by_category": [(label, by_category[value]) for value, label in categories.choices],
+            "categories": [(v, label) for v, label in categories.choices if v in active],
             "may_enter": entry_refusal is None and stage_refusal is None,
             "entry_note": entry_refusal or stage_refusal,
             "errors": errors or {},
             "posted": posted or {"date": shanghai_today().isoformat()},
             "report": report,
+            "shown_category": categories.label(shown_category) if shown_category else "",
         },
         status=status,
     )
@@ -156,11 +164,12 @@ def project_costs_template(request, pk):
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for column, width in zip("ABCD", (14, 16, 16, 40), strict=True):
         sheet.column_dimensions[column].width = width
-    labels = ",".join(str(label) for _v, label in CostCategory.choices)
-    categories = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False)
-    categories.error = _("请从列表中选择费用类别。")
-    sheet.add_data_validation(categories)
-    categories.add("B2:B5000")
+    active = set(categories.active_values)
+    labels = ",".join(str(label) for v, label in categories.choices if v in active)
+    choice = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False)
+    choice.error = _("请从列表中选择费用类别。")
+    sheet.add_data_validation(choice)
+    choice.add("B2:B5000")
     for row in range(2, 5001):
         sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd"
         sheet.cell(row=row, column=3).number_format = "#,##0.00"
@@ -236,6 +245,12 @@ def project_final_accounts(request, pk):
     project, refusal = _project(request, pk, permissions.cost_view_refusal)
     if refusal:
         return _refused(request, refusal)
+    from approvals.kinds import get_kind  # the registered kind's own may_start and gate
+
+    from .proposals import evaluation_state
+
+    kind = get_kind("final_accounts")
+    may_start = kind.may_start(request.user, project) is None and not kind.gate(project, {})
     return render(
         request,
         "finance/final_accounts.html",
@@ -243,8 +258,44 @@ def project_final_accounts(request, pk):
             "project": project,
             "fa": selectors.final_accounts(project),
             "due": selectors.final_accounts_due(project),
+            "may_start": may_start,
+            "evaluation_state": evaluation_state(project),
         },
     )
+
+
+# --- 资金链 -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def project_money(request, pk):
+    from .money import money_trail
+
+    project, refusal = _project(request, pk, permissions.cost_view_refusal)
+    if refusal:
+        return _refused(request, refusal)
+    return render(
+        request,
+        "finance/money.html",
+        {"project": project, "sections": money_trail(project)},
+    )
+
+
+@login_required
+@require_GET
+def project_money_xlsx(request, pk):
+    from .money import money_trail, money_trail_xlsx
+
+    project, refusal = _project(request, pk, permissions.cost_view_refusal)
+    if refusal:
+        return _refused(request, refusal)
+    content = money_trail_xlsx(
+        project, money_trail(project), base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="money-{project.number}.xlsx"'
+    return response
 
 
 # --- 月度成本报告 -----------------------------------------------------------------------------
@@ -275,12 +326,19 @@ def monthly_report(request):
         acc = report_data.run(month, top=TOP_PROJECTS)
         context.update(
             {
-                "categories": [str(label) for _v, label in CostCategory.choices],
+                "categories": [str(label) for _v, label in categories.choices],
                 "grand": acc.grand,
                 "departments": sorted(acc.departments.values(), key=lambda t: t.name),
                 "top": acc.top_rows(),
                 "active_projects": acc.active_projects,
                 "archived": MonthlyReport.objects.filter(month=month.start).first(),
+                # The ledger's own month total: the report lists every project with lines up
+                # to the month's end (立项前成本 included), so the two agree.
+                "ledger_total": CostEntry.objects.filter(
+                    date__gte=month.start, date__lte=month.end
+                ).aggregate(s=Sum("amount"))["s"]
+                or Decimal("0.00"),
+                "pre_initiation": acc.pre_initiation_projects,
             }
         )
     return render(

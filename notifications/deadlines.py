@@ -146,7 +146,10 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         )
     )
     contract = _latest(forms, kind="contract", status=FormStatus.APPROVED)
-    sign_date = _parse_date((contract.data or {}).get("sign_date")) if contract else None
+    # §22's one "合同签订后" (README); finance is a lower layer, imported where used as before
+    from finance.selectors import contract_signed_on
+
+    sign_date = contract_signed_on(contract)
     commissions = [f for f in forms if f.kind == "commission" and f.previous_id is None]
     finals = [f for f in forms if f.kind == "final_accounts" and f.submitted_at is not None]
     changes = [f for f in forms if f.kind == "budget_change" and f.status == FormStatus.APPROVED]

@@ -86,7 +86,7 @@ def change_approved(event):
     recipients = [project.project_manager, *people.department_members("PMO")]
     if event.payload.get("budget_change_required"):
         recipients += list(users_with_role("COST_DIR"))
-        body = _("需求变更已批准，费用影响 %(c)s 元：请成本总监发起项目预算变更 [§18]。") % {
+        body = _("需求变更已批准，费用影响 %(c)s 元：请成本总监发起项目预算变更。") % {
             "c": event.payload.get("cost_impact")
         }
     else:

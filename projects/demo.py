@@ -199,6 +199,15 @@ class Driver:
             "members": [self.u["staff"].pk],
             "dept_manager": self.u["dev_mgr"].pk,
             "performance_split": [{"department": self.depts["DEV"], "ratio": "100"}],
+            # The commission is pre-filled from the budget [§23]; where the demo's figures differ
+            # the reasons go with it (a reason for a figure left unchanged is ignored).
+            "change_reasons": [
+                {
+                    "field": "implementation_fee",
+                    "reason": _("实施由软件开发部完成，费用按人力安排核定。"),
+                },
+                {"field": "performance_split", "reason": _("实施全部由软件开发部承担。")},
+            ],
         }
 
     def commission(self, project):

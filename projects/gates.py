@@ -257,29 +257,49 @@ def gate_evaluation(project, data, form=None):
 
 
 def gate_final_accounts(project, data, form=None):
+    # §27's only trigger is that all money is collected: 财务部 may start the 决算表 whether or
+    # not the 项目评估 is done (the form shows the evaluation's state).
     from finance.gates import final_accounts_gate
 
-    def evaluated():
-        if not has_approved(project, "evaluation"):
-            return _("项目评估批准后才能进行项目决算。")
+    def commissioned():
+        if not has_approved(project, "commission"):
+            return _("项目委托书批准后才能进行项目决算。")
         return None
 
     return _first(
         lambda: _closed(project),
-        evaluated,
+        commissioned,
         lambda: final_accounts_gate(project),
         lambda: _once(project, "final_accounts", form),
     )
 
 
 def gate_handover(project, data, form=None):
+    return _first(lambda: _closed(project), lambda: archive_refusal(project)) or _once(
+        project, "handover", form
+    )
+
+
+def archive_refusal(project):
+    """What keeps the project from 归档 [§26–§28]: the 决算表 and settled money, the 项目评估,
+    and no open pre-sales work (a 售前工作记录 still 待填写)."""
+    # finance's money checks (same layer; its gates import projects' selectors at load time)
+    from finance.gates import archive_gate, open_presales_work
+
     def settled():
         if not has_approved(project, "final_accounts"):
             return _("《项目决算表》批准后才能办理资料移交。")
+        return archive_gate(project)
+
+    def evaluated():
+        if not has_approved(project, "evaluation"):
+            return _("项目评估批准后才能归档。")
         return None
 
-    return _first(
-        lambda: _closed(project),
-        settled,
-        lambda: _once(project, "handover", form),
-    )
+    def presales_done():
+        numbers = open_presales_work(project)
+        if numbers:
+            return _("售前支持工作记录尚待填写（%(n)s），不能归档。") % {"n": "、".join(numbers)}
+        return None
+
+    return _first(settled, evaluated, presales_done)

@@ -8,6 +8,7 @@ approval.
 from approvals.models import Form
 from core.events import subscribe
 
+from .forms.closeout import final_accounts_approved, handover_approved
 from .forms.contract import commission_approved
 from .forms.initiation import early_start_approved, presales_approved
 from .forms.quotation import budget_change_approved
@@ -39,6 +40,9 @@ ON_APPROVED = {
     "early_start": early_start_approved,
     "commission": commission_approved,
     "budget_change": budget_change_approved,
+    # the approved 决算表 as the record (an event with its figures) [§27]; 归档 re-checked [§28]
+    "final_accounts": final_accounts_approved,
+    "handover": handover_approved,
 }
 
 

@@ -141,15 +141,14 @@ def quote_for_client(project):
 
 
 def commission_issue_due(project):
-    """项目管理部 issues the commission within 3 working days of the contract's approval [§22]."""
-    from django.utils import timezone
+    """项目管理部 issues the commission within 3 working days of the contract's signing, which
+    counts from the contract's approval (finance.selectors.contract_signed_on) [§22]."""
+    # finance reads projects' selectors at load time: imported where used to avoid a cycle
+    from finance.selectors import contract_signed_on
+    from workcal.calendar import add_working_days  # lower layer, as before
 
-    from workcal.calendar import add_working_days
-
-    contract = latest_approved(project, "contract")
-    if contract is None or contract.closed_at is None:
-        return None
-    return add_working_days(timezone.localdate(contract.closed_at), 3)
+    signed = contract_signed_on(latest_approved(project, "contract"))
+    return add_working_days(signed, 3) if signed is not None else None
 
 
 def budget_change_recipients(project):
@@ -173,20 +172,12 @@ def budget_change_recipients(project):
 
 
 def final_accounts_prefill(project) -> dict:
-    """What the 项目决算表 starts from: the approved contract's amount and the current budget's
-    department split. Collections and costs come from finance's ledger."""
-    contract = latest_approved(project, "contract")
-    budget = current_budget(project)
-    out = {}
-    if contract is not None:
-        out["contract_amount"] = contract.data.get("contract_amount")
-    if budget is not None and budget["figures"]["performance_split"]:
-        split = budget["figures"]["performance_split"]
-        if all("ratio" in row for row in split):
-            out["performance_split"] = [
-                {"department": row["department"], "ratio": row["ratio"]} for row in split
-            ]
-    return out
+    """What the 项目决算表 starts from (finance.proposals): the contract, the collections, the
+    ledger's costs, the margin, the 项目委托书's split and the commission of the tier table."""
+    # finance reads projects' selectors at load time: imported where used to avoid a cycle
+    from finance.proposals import final_accounts_proposal
+
+    return dict(final_accounts_proposal(project).values)
 
 
 def projects_initiated_by(day):

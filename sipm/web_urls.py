@@ -93,6 +93,10 @@ urlpatterns = [
         finance_views.project_final_accounts,
         name="project-final-accounts",
     ),
+    path("projects/<int:pk>/money/", finance_views.project_money, name="project-money"),
+    path(
+        "projects/<int:pk>/money.xlsx", finance_views.project_money_xlsx, name="project-money-xlsx"
+    ),
     path("reports/monthly/", finance_views.monthly_report, name="monthly-report"),
     path(
         "reports/monthly/build/",

@@ -18,6 +18,12 @@ from ..numbering import next_number
 from .common import bump_revision, emit_form, locked_form, refuse_unowned
 
 
+def _completed(spec, project, data: dict) -> dict:
+    """The kind's pre-filled values and system fields (extra["complete"], e.g. finance.prefill)."""
+    complete = (spec.extra or {}).get("complete")
+    return complete(spec, project, data) if complete and project is not None else data
+
+
 def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
     spec = get_kind(kind)
     data = data or {}
@@ -34,16 +40,19 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
             reason = spec.gate(project, data)
             if reason:
                 raise Conflict(reason, code="precondition")
-        prefill = spec.extra.get("prefill")
-        if prefill is not None and project is not None:
-            # Figures the kind pre-fills from the project (e.g. the evaluation's plan vs actual).
-            data = {**{k: v for k, v in prefill(project).items() if k not in data}, **data}
+        initial = (spec.extra or {}).get("initial")
+        if initial is not None and project is not None and "complete" not in spec.extra:
+            # What the kind pre-fills from the project's records (e.g. the evaluation's plan vs
+            # actual) stands where the caller sent nothing; kinds with a "complete" hook fill
+            # in after cleaning instead (_completed).
+            data = {**{k: v for k, v in initial(spec, project).items() if k not in data}, **data}
         values, errors, ignored = clean_fields(spec.fields, data, spec.submitter_fields)
         refuse_unowned(ignored, spec)
         if errors:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
         refuse_foreign_files(acting_user=acting_user, spec=spec, project=project, values=values)
         values = {k: v for k, v in values.items() if v is not None}
+        values = _completed(spec, project, values)
         if project is None and spec.creates_project and spec.create_owner:
             project = spec.create_owner(acting_user, values)
         form = Form.objects.create(
@@ -89,6 +98,7 @@ def form_update(*, acting_user, form_id, data: dict, revision=None) -> Form:
         )
         merged = {**form.data, **values}
         merged = {k: v for k, v in merged.items() if v is not None}
+        merged = _completed(spec, form.project, merged)
         changed = {k: v for k, v in values.items() if form.data.get(k) != v}
         form.data = merged
         bump_revision(form, "data")

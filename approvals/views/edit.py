@@ -79,8 +79,9 @@ def form_new(request, kind):
         return redirect("project-detail", pk=project.pk) if project else redirect("home")
     names = set(spec.submitter_fields)
     if request.method != "POST":
-        prefill = spec.extra.get("prefill")
-        values = prefill(project) if prefill is not None and project is not None else None
+        # A kind that is pre-filled from the project's records opens with those values.
+        initial = (spec.extra or {}).get("initial")
+        values = initial(spec, project) if initial and project is not None else None
         return _edit_page(
             request,
             kind=spec,

@@ -22,12 +22,12 @@ from projects.models import Stage
 from sipm.errors import InvalidInput
 from sipm.values import to_decimal
 
-from ..models import CostCategory
+from ..categories import CATEGORY_CODES, categories
 from ..validation import cents
 from .sql import report_sql
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CATEGORIES = tuple(CostCategory.values)
+CATEGORIES = CATEGORY_CODES
 ZERO = Decimal("0.00")
 PG_SETTINGS = (
     "SET LOCAL jit = off",
@@ -83,6 +83,8 @@ class Row(NamedTuple):
     budget: Decimal | None
     variance: Decimal | None  # cumulative − budget
     variance_pct: Decimal | None
+    # Costs of a project whose 立项书 was approved after the month (lines dated before it).
+    pre_initiation: bool = False
 
 
 def variance_pct(variance, budget):
@@ -127,6 +129,7 @@ def _fetch(month: Month, chunk_size):
 def iter_rows(month: Month, chunk_size=5000):
     stage_labels = {value: str(label) for value, label in Stage.choices}
     unassigned = _("未分配部门")
+    pre_label = _("立项前成本")
     n = len(CATEGORIES)
     # PostgreSQL returns the sums as Decimals with two places already (numeric(14,2) summed,
     # budgets cast to numeric(20,2)); other databases need them converted to cents.
@@ -139,6 +142,7 @@ def iter_rows(month: Month, chunk_size=5000):
         else:
             spent = tuple([_money(v) for v in values[5 : 5 + n]])
             cumulative, budget = _money(values[5 + n]), _money(values[6 + n])
+        pre_initiation = bool(values[7 + n])
         if budget is None:
             variance = pct = None
         else:
@@ -149,13 +153,14 @@ def iter_rows(month: Month, chunk_size=5000):
             number,
             name,
             dept or unassigned,
-            stage_labels.get(stage, stage),
+            stage_labels.get(stage, stage) + (f"（{pre_label}）" if pre_initiation else ""),
             spent,
             sum(spent, ZERO),
             cumulative,
             budget,
             variance,
             pct,
+            pre_initiation,
         )
 
 
@@ -225,6 +230,7 @@ def row_as_dict(row: Row) -> dict:
         "budget": _s(row.budget),
         "variance": _s(row.variance),
         "variance_pct": _s(row.variance_pct),
+        "pre_initiation": row.pre_initiation,
     }
 
 
@@ -238,6 +244,8 @@ class Accumulator:
         self._heap: list = []
         # Projects with any cost in the month (the PDF lists the largest of them).
         self.active_projects = 0
+        # Projects listed for costs dated before their 立项书's approval.
+        self.pre_initiation_projects = 0
 
     @property
     def grand(self) -> Totals:
@@ -257,6 +265,8 @@ class Accumulator:
         dept.add(row)
         if row.month_total > 0:
             self.active_projects += 1
+        if row.pre_initiation:
+            self.pre_initiation_projects += 1
         if self.top and row.month_total > 0:
             item = (row.month_total, -row.project_id, row)
             if len(self._heap) < self.top:
@@ -270,7 +280,7 @@ class Accumulator:
     def summary(self, month: Month) -> dict:
         return {
             "month": month.label,
-            "categories": {c: str(label) for c, label in CostCategory.choices},
+            "categories": {c: str(label) for c, label in categories.choices},
             "totals": self.grand.as_dict(),
             "departments": [t.as_dict() for t in self.departments.values()],
         }

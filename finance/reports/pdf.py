@@ -5,7 +5,7 @@ the spreadsheet has every project)."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import CostCategory
+from ..categories import categories
 from .data import Accumulator, Month
 
 PDF_TOP_PROJECTS = 100
@@ -19,7 +19,7 @@ def render_pdf(month: Month, acc: Accumulator, *, generated_at=None) -> bytes:
         "finance/monthly_report.html",
         {
             "month": month,
-            "categories": [str(label) for _c, label in CostCategory.choices],
+            "categories": [str(label) for _c, label in categories.choices],
             "grand": acc.grand,
             "departments": list(acc.departments.values()),
             "top": top,

@@ -15,9 +15,10 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, RowNumber
 
 from ..budgets import BUDGET_SOURCES, SUM_FIELD
-from ..models import CostCategory, CostEntry
+from ..categories import CATEGORY_CODES
+from ..models import CostEntry
 
-CATEGORIES = tuple(CostCategory.values)
+CATEGORIES = CATEGORY_CODES
 
 
 def _sql(qs):
@@ -77,10 +78,14 @@ def budget_part():
     """(project_id, budget_value) rows: per category, the latest approved form's figure."""
     parts, params = [], []
     for category in CATEGORIES:
+        if category not in BUDGET_SOURCES:
+            continue  # a category without a budget source (admin data) has no budget
         kinds, field = BUDGET_SOURCES[category]
         sql, p = _latest_values(kinds, field)
         parts.append(f"SELECT * FROM ({sql}) b_{category}")
         params += p
+    if not parts:
+        return "SELECT NULL AS project_id, NULL AS budget_value WHERE 1 = 0", []
     return " UNION ALL ".join(parts), params
 
 
@@ -108,15 +113,20 @@ def report_sql(month, month_over) -> tuple[str, list]:
     # Numbers and codes are ASCII: bytewise order is right and much cheaper than the locale's.
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = f"""
-        SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, COALESCE(c.cum, 0.00), b.budget
+        SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, COALESCE(c.cum, 0.00), b.budget,
+            CASE WHEN i.project_id IS NULL THEN 1 ELSE 0 END
         FROM {q(Project._meta.db_table)} p
         LEFT JOIN {q(Department._meta.db_table)} d ON d.id = p.department_id
+        LEFT JOIN (SELECT DISTINCT x.project_id FROM ({initiated}) x) i ON i.project_id = p.id
         LEFT JOIN ({costs}) c ON c.project_id = p.id
         LEFT JOIN (
             SELECT u.project_id, SUM(u.budget_value) AS budget
             FROM ({budgets}) u GROUP BY u.project_id
         ) b ON b.project_id = p.id
-        WHERE p.id IN ({initiated})
+        WHERE i.project_id IS NOT NULL OR c.project_id IS NOT NULL
         ORDER BY d.sort_order, d.code{collate}, p.number{collate}
     """
-    return sql, costs_params + budget_params + initiated_params
+    # A project with lines up to the month's end is listed even if its 立项书 was approved
+    # later (costs dated before the approval): the last column flags it as pre-initiation cost,
+    # so the report's month total always equals the ledger's.
+    return sql, initiated_params + costs_params + budget_params

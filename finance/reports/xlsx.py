@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..models import CostCategory
+from ..categories import categories
 from .data import CATEGORIES, Accumulator, Month, Row
 
 MONEY_FORMAT = "#,##0.00"
@@ -22,7 +22,7 @@ BOLD = Font(bold=True)
 
 
 def _money_headers():
-    return [str(label) for _c, label in CostCategory.choices] + [
+    return [str(label) for _c, label in categories.choices] + [
         _("本月合计"),
         _("累计成本"),
         _("预算"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from finance import prefill, proposals
 
 from .. import gates
 from ..selectors import latest_approved
@@ -39,7 +40,7 @@ def gate_evaluation(project, data, form=None):
 
     message = gates.gate_evaluation(project, data, form)
     if message is None and final_acceptance(project) is None:
-        message = _("客户最终验收（验收单批准）后才能进行项目评估 [§26]。")
+        message = _("客户最终验收（验收单批准）后才能进行项目评估。")
     return message
 
 
@@ -61,7 +62,7 @@ register(
         copies=(("PMO", "archive"),),
         may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
         gate=gate_evaluation,
-        extra={"prefill": evaluation_prefill},
+        extra={"initial": lambda _spec, project: evaluation_prefill(project)},
         description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
     )
 )
@@ -70,17 +71,24 @@ register(
 # --- 项目决算表 -------------------------------------------------------------------------------
 
 FINAL_ACCOUNTS_FIELDS = (
+    FieldSpec(
+        "evaluation_state",
+        gettext_lazy("项目评估状态"),
+        "text",
+        help=gettext_lazy("决算不必等待项目评估；此处显示评估进展"),
+    ),
     money("contract_amount", gettext_lazy("合同金额")),
     money("received_amount", gettext_lazy("已收款")),
     FieldSpec(
         "costs",
         gettext_lazy("成本明细"),
         "rows",
-        required=True,
         columns=(
             FieldSpec("category", gettext_lazy("成本类别"), "text", required=True, max_length=50),
             FieldSpec("amount", gettext_lazy("金额"), "money", required=True),
+            FieldSpec("note", gettext_lazy("与台账差异说明"), "text", max_length=300),
         ),
+        help=gettext_lazy("按成本台账预填；金额与台账不一致时须说明差异"),
     ),
     money("gross_profit", gettext_lazy("毛利"), min_value=Decimal("-999999999999.99")),
     performance_split(
@@ -88,12 +96,87 @@ FINAL_ACCOUNTS_FIELDS = (
         help=gettext_lazy("按比例（合计 100%）或按金额（合计等于合同金额）"),
     ),
     money("sales_commission", gettext_lazy("销售提成")),
+    FieldSpec("commission_tier", gettext_lazy("适用的提成档位"), "text"),
+    FieldSpec("commission_tier_id", gettext_lazy("提成档位编号"), "int"),
     textarea("notes", gettext_lazy("说明"), required=False),
+)
+FINAL_ACCOUNTS_SYSTEM = frozenset({"evaluation_state", "commission_tier", "commission_tier_id"})
+FINAL_ACCOUNTS_PREFILLED = tuple(
+    f
+    for f in FINAL_ACCOUNTS_FIELDS
+    if f.name
+    in (
+        "contract_amount",
+        "received_amount",
+        "costs",
+        "gross_profit",
+        "performance_split",
+        "sales_commission",
+    )
+)
+FINAL_ACCOUNTS_CHANGE_FIELDS = prefill.change_fields(FINAL_ACCOUNTS_PREFILLED)
+RECONCILIATION_FIELD = FieldSpec(
+    "reconciliation",
+    gettext_lazy("与成本台账核对"),
+    "rows",
+    columns=(
+        FieldSpec("category", gettext_lazy("成本类别"), "text"),
+        FieldSpec("ledger", gettext_lazy("台账金额"), "money"),
+        FieldSpec("form", gettext_lazy("决算表金额"), "money"),
+        FieldSpec("difference", gettext_lazy("差额"), "money"),
+        FieldSpec("note", gettext_lazy("说明"), "text"),
+    ),
+)
+ALL_FINAL_ACCOUNTS_FIELDS = (
+    FINAL_ACCOUNTS_FIELDS + FINAL_ACCOUNTS_CHANGE_FIELDS + (RECONCILIATION_FIELD,)
 )
 
 
+def _check_costs(errors, data, project):
+    # finance's categories and ledger (same layer; imported where used, as the kinds load early)
+    from finance.categories import categories
+    from finance.proposals import reconciliation
+
+    seen = set()
+    for i, row in enumerate(data.get("costs") or [], start=1):
+        code = categories.code_for(row.get("category"))
+        if code is None:
+            names = "、".join(name for _c, name in categories.choices)
+            errors.add(
+                "costs",
+                _("第 %(i)d 行：“%(c)s”不是费用类别，可选：%(n)s。")
+                % {"i": i, "c": row.get("category"), "n": names},
+            )
+            return
+        if code in seen:
+            errors.add("costs", _("第 %(i)d 行：费用类别重复。") % {"i": i})
+            return
+        seen.add(code)
+    if project is None or data.get("costs") is None:
+        return
+    unexplained = [
+        _("%(c)s（台账 %(l)s，决算表 %(f)s）")
+        % {
+            "c": r["category"],
+            "l": fmt_money(Decimal(r["ledger"])),
+            "f": fmt_money(Decimal(r["form"])),
+        }
+        for r in reconciliation(project, data)
+        if Decimal(r["difference"]) != 0 and not r.get("note")
+    ]
+    if unexplained:
+        errors.add(
+            "costs",
+            _(
+                "以下类别与成本台账不一致，须在“与台账差异说明”中说明（未列出的类别请补一行）：%(l)s。"
+            )
+            % {"l": "；".join(unexplained)},
+        )
+
+
 def validate_final_accounts(data, form=None):
-    errors = Errors(FINAL_ACCOUNTS_FIELDS)
+    errors = Errors(ALL_FINAL_ACCOUNTS_FIELDS)
+    prefill.check_change_reasons(errors, data)
     amount = dec(data.get("contract_amount"))
     project = form.project if form is not None else None
     contract = latest_approved(project, "contract") if project is not None else None
@@ -111,6 +194,7 @@ def validate_final_accounts(data, form=None):
             _("项目款项须全部收回后才能决算：已收 %(r)s，合同金额 %(a)s。")
             % {"r": fmt_money(received), "a": fmt_money(amount)},
         )
+    _check_costs(errors, data, project)
     costs = data.get("costs")
     profit = dec(data.get("gross_profit"))
     if costs is not None and amount is not None and profit is not None:
@@ -127,20 +211,48 @@ def validate_final_accounts(data, form=None):
     return errors
 
 
+def final_accounts_approved(*, form, acting_user, when):
+    from core.events import emit  # the event stream (lower layer), at approval time
+
+    emit(
+        "final_accounts.approved",
+        actor=acting_user,
+        form=form,
+        project=form.project_id,
+        payload={
+            "contract_amount": form.data.get("contract_amount"),
+            "gross_profit": form.data.get("gross_profit"),
+            "sales_commission": form.data.get("sales_commission"),
+            "commission_tier": form.data.get("commission_tier_id"),
+            "performance_split": form.data.get("performance_split"),
+        },
+        when=when,
+    )
+
+
 register(
     FormKind(
         slug="final_accounts",
         title=gettext_lazy("项目决算表"),
         prefix="JS",
-        fields=FINAL_ACCOUNTS_FIELDS,
-        submitter_fields=frozenset(f.name for f in FINAL_ACCOUNTS_FIELDS),
+        fields=ALL_FINAL_ACCOUNTS_FIELDS,
+        submitter_fields=frozenset(
+            f.name
+            for f in FINAL_ACCOUNTS_FIELDS + FINAL_ACCOUNTS_CHANGE_FIELDS[:1]
+            if f.name not in FINAL_ACCOUNTS_SYSTEM
+        ),
         copies=(("FIN", "archive"),),
         may_start=gates.department_may_start("final_accounts", "FIN", gettext_lazy("财务部人员")),
         gate=gates.gate_final_accounts,
         validate=validate_final_accounts,
+        extra={
+            "prefill": proposals.final_accounts_proposal,
+            "initial": prefill.initial_values,
+            "complete": prefill.complete_form_data,
+        },
         description=gettext_lazy(
-            "项目全部款项收回后，财务部在 5 个工作日内组织项目决算；决算表是部门业绩划分"
-            "及销售提成的依据。"
+            "项目全部款项收回后，财务部在 5 个工作日内组织项目决算（不必等待项目评估完成）；"
+            "按成本台账、回款和项目委托书的业绩划分预填。决算表是部门业绩划分及销售提成的依据。"
         ),
     )
 )
@@ -165,6 +277,24 @@ HANDOVER_FIELDS = (
 )
 
 
+def validate_handover(data, form=None):
+    errors = Errors(HANDOVER_FIELDS)
+    items = [r for r in data.get("items") or [] if isinstance(r, dict) and r.get("name")]
+    if not items:
+        errors.add("items", _("须列出移交的资料（至少一项）。"))
+    return errors
+
+
+def handover_approved(*, form, acting_user, when):
+    """归档 is the approval of the 资料移交表: check again what may have changed since it was
+    submitted (the approval is undone with the message)."""
+    from sipm.errors import Conflict  # undo the approval, as other on_approved hooks do
+
+    refusal = gates.archive_refusal(form.project) if form.project_id else None
+    if refusal:
+        raise Conflict(refusal, code="precondition")
+
+
 register(
     FormKind(
         slug="handover",
@@ -175,6 +305,7 @@ register(
         copies=(("PMO", "archive"),),
         may_start=gates.may_start_handover,
         gate=gates.gate_handover,
+        validate=validate_handover,
         description=gettext_lazy(
             "项目全部完成后，项目经理填写资料移交表，所有电子资料刻盘，与相关文档一起移交项目管理部存档。"
         ),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 from approvals.models import Form, FormStatus
+from finance import prefill, proposals
 from org.models import Department
 
 from .. import gates
@@ -33,10 +34,27 @@ CONTRACT_FIELDS = (
     ),
     FieldSpec("contract_file", gettext_lazy("合同文本"), "file", required=True),
 )
+CONTRACT_PREFILLED = tuple(f for f in CONTRACT_FIELDS if f.name == "contract_amount")
+# System-filled: the approved 报价审批表 (its id) and the two side by side for the GM [§21].
+CONTRACT_SYSTEM_FIELDS = (
+    FieldSpec("quotation", gettext_lazy("报价审批表（表单 ID）"), "int"),
+    FieldSpec(
+        "quote_comparison",
+        gettext_lazy("报价审批表与合同对照"),
+        "rows",
+        columns=(
+            FieldSpec("item", gettext_lazy("项目"), "text"),
+            FieldSpec("quotation", gettext_lazy("报价审批表"), "text"),
+            FieldSpec("contract", gettext_lazy("合同审批表"), "text"),
+        ),
+    ),
+)
+CONTRACT_CHANGE_FIELDS = prefill.change_fields(CONTRACT_PREFILLED)
 
 
 def validate_contract(data, form=None):
-    errors = Errors(CONTRACT_FIELDS)
+    errors = Errors(CONTRACT_FIELDS + CONTRACT_SYSTEM_FIELDS + CONTRACT_CHANGE_FIELDS)
+    prefill.check_change_reasons(errors, data)
     amount = dec(data.get("contract_amount"))
     if amount is not None and amount <= 0:
         errors.add("contract_amount", _("必须大于 0。"))
@@ -71,12 +89,20 @@ register(
         slug="contract",
         title=gettext_lazy("合同审批表"),
         prefix="HT",
-        fields=CONTRACT_FIELDS,
-        submitter_fields=frozenset(f.name for f in CONTRACT_FIELDS),
+        fields=CONTRACT_FIELDS
+        + CONTRACT_CHANGE_FIELDS[:1]
+        + CONTRACT_SYSTEM_FIELDS
+        + CONTRACT_CHANGE_FIELDS[1:],
+        submitter_fields=frozenset(f.name for f in CONTRACT_FIELDS + CONTRACT_CHANGE_FIELDS[:1]),
         copies=(("PMO", "archive"),),
         may_start=gates.sales_may_start("contract"),
         gate=gates.gate_contract,
         validate=validate_contract,
+        extra={
+            "prefill": proposals.contract_proposal,
+            "initial": prefill.initial_values,
+            "complete": prefill.complete_form_data,
+        },
         description=gettext_lazy(
             "销售人员填写，经销售部门、软件开发部、项目管理部、销售总监、技术团队负责人审核后，"
             "与《报价审批表》一起报总经理批准；批准后交项目管理部留存。"
@@ -93,7 +119,7 @@ COMMISSION_FIELDS = (
     FieldSpec("end_date", gettext_lazy("实施结束日期"), "date", required=True),
     money("implementation_fee", gettext_lazy("实施费用")),
     FieldSpec("project_manager", gettext_lazy("项目经理"), "user", required=True),
-    FieldSpec("members", gettext_lazy("项目组成员"), "users"),
+    FieldSpec("members", gettext_lazy("项目组成员"), "users", required=True),
     FieldSpec("dept_manager", gettext_lazy("受托部门经理"), "user", required=True),
     performance_split(
         label=gettext_lazy("部门业绩划分"),
@@ -102,8 +128,39 @@ COMMISSION_FIELDS = (
 )
 
 
+COMMISSION_PREFILLED = tuple(
+    f
+    for f in COMMISSION_FIELDS
+    if f.name in ("man_days", "implementation_fee", "performance_split")
+)
+COMMISSION_CHANGE_FIELDS = prefill.change_fields(COMMISSION_PREFILLED)
+
+
+def implementing_departments(data) -> dict[int, str]:
+    """{department id: name} of the project manager and the members: each implementing
+    department needs its share of the performance [§23, §25]."""
+    from org.models import User  # the members' departments (lower layer)
+
+    ids = set(data.get("members") or [])
+    if data.get("project_manager"):
+        ids.add(data["project_manager"])
+    return dict(
+        User.objects.filter(pk__in=ids, department__isnull=False).values_list(
+            "department_id", "department__name"
+        )
+    )
+
+
 def validate_commission(data, form=None):
-    errors = Errors(COMMISSION_FIELDS)
+    errors = Errors(COMMISSION_FIELDS + COMMISSION_CHANGE_FIELDS)
+    prefill.check_change_reasons(errors, data)
+    shared = {row.get("department") for row in data.get("performance_split") or []}
+    missing = [name for pk, name in implementing_departments(data).items() if pk not in shared]
+    if data.get("performance_split") and missing:
+        errors.add(
+            "performance_split",
+            _("项目组涉及的实施部门须各有业绩划分，缺少：%(d)s。") % {"d": "、".join(missing)},
+        )
     man_days = dec(data.get("man_days"))
     if man_days is not None and man_days <= 0:
         errors.add("man_days", _("必须大于 0。"))
@@ -133,12 +190,19 @@ register(
         slug="commission",
         title=gettext_lazy("项目委托书"),
         prefix="WT",
-        fields=COMMISSION_FIELDS,
-        submitter_fields=frozenset(f.name for f in COMMISSION_FIELDS),
+        fields=COMMISSION_FIELDS + COMMISSION_CHANGE_FIELDS,
+        submitter_fields=frozenset(
+            f.name for f in COMMISSION_FIELDS + COMMISSION_CHANGE_FIELDS[:1]
+        ),
         copies=(("DEV", "copy"), ("FIN", "copy"), ("PMO", "archive")),
         may_start=gates.department_may_start("commission", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_commission,
         validate=validate_commission,
+        extra={
+            "prefill": proposals.commission_proposal,
+            "initial": prefill.initial_values,
+            "complete": prefill.complete_form_data,
+        },
         description=gettext_lazy(
             "合同签订后 3 个工作日内由项目管理部（委托方）办理，项目经理和部门经理作为受托方签字，"
             "技术团队负责人在 2 个工作日内批准。一式三份：软件开发部、财务部、项目管理部各一份。"

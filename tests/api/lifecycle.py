@@ -218,25 +218,15 @@ def commission_data(api):
         "members": [api.uid("pm"), api.uid("staff")],
         "dept_manager": api.uid("dev_mgr"),
         "performance_split": [{"department": dept("DEV"), "ratio": "100"}],
+        # Pre-filled from the budget (DEV 60 / TS 40) where there is one: the change's reason.
+        "change_reasons": [{"field": "performance_split", "reason": "实施全部由软件开发部承担"}],
     }
 
 
 def final_accounts_data():
-    return {
-        "contract_amount": "800000.00",
-        "received_amount": "800000.00",
-        "costs": [
-            {"category": "实施成本", "amount": "380000.00"},
-            {"category": "外购成本", "amount": "300000.00"},
-        ],
-        "gross_profit": "120000.00",
-        "performance_split": [
-            {"department": dept("DEV"), "ratio": "60"},
-            {"department": dept("MKT"), "ratio": "40"},
-        ],
-        "sales_commission": "12000.00",
-        "notes": "全部款项已收回",
-    }
+    # Every figure is pre-filled from the contract, the collections, the ledger and the
+    # 项目委托书's split [§27]; only the notes are typed.
+    return {"notes": "全部款项已收回"}
 
 
 def handover_data(file_id):

@@ -141,7 +141,7 @@ def commission(api, project_id):
 def evaluation(api, project_id):
     # 实施 ends with the customer's final acceptance (delivery) [§26].
     accept_finally(api.org, Project.objects.get(pk=project_id))
-    # Missing precondition: no final accounts before the evaluation.
+    # Missing precondition: no final accounts while money is owed (evaluated or not) [§27].
     api.refused(api.create("finance", "final_accounts", final_accounts_data(), project_id), 409)
     data = {"conclusion": "good", "score": "92", "opinion": "按期完成，客户满意"}
     form = api.start("pmo", "evaluation", data, project_id)

@@ -134,15 +134,26 @@ def test_no_commission_on_a_loss(org, project):
     assert fa["commission"]["rate"] is None
 
 
-def test_amount_split_is_taken_as_is(org, make_project, approved_form):
+def test_an_amount_split_becomes_its_proportions_of_the_contract(org, make_project, approved_form):
+    # given a budget split by amounts (3:1) and a contract of 10000.00
     project = make_project()
-    ts = Department.objects.get(code="TS")
+    ts, dev = (Department.objects.get(code=c) for c in ("TS", "DEV"))
     approved_form(
-        project, "budget", {"performance_split": [{"department": ts.pk, "amount": "1234.5"}]}
+        project,
+        "budget",
+        {
+            "performance_split": [
+                {"department": ts.pk, "amount": "3000.00"},
+                {"department": dev.pk, "amount": "1000.00"},
+            ]
+        },
     )
+    approved_form(project, "contract", {"contract_amount": "10000.00"})
     fa = final_accounts(project)
-    assert fa["contract_amount"] is None
-    assert fa["departments"][0]["amount"] == D("1234.50")
+    assert [(d["ratio"], d["amount"]) for d in fa["departments"]] == [
+        (D("75.00"), D("7500.00")),
+        (D("25.00"), D("2500.00")),
+    ]
 
 
 def test_final_accounts_api(org, project, api):

@@ -12,7 +12,8 @@ from django.db.models import Sum
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from finance.models import CostCategory, CostEntry, MonthlyReport
+from finance.categories import categories
+from finance.models import CostEntry, MonthlyReport
 from finance.reports import data
 from finance.reports.services import build_files
 from finance.tasks import month_due, monthly_cost_report
@@ -26,7 +27,8 @@ MONTH = "2025-03"
 
 @pytest.fixture
 def ledger(org, make_project, approved_form):
-    """Projects in two departments with random cost lines in February, March and April."""
+    """Projects in two departments with random cost lines in February, March and April; the
+    last two have lines dated before their 立项书 was approved (after March, or not yet)."""
     rng = random.Random(5)
     mkt, ts = Department.objects.get(code="MKT"), Department.objects.get(code="TS")
     projects = [make_project(department=mkt if i % 2 else ts) for i in range(6)]
@@ -40,12 +42,12 @@ def ledger(org, make_project, approved_form):
         for _i in range(12):
             CostEntry.objects.create(
                 project=project,
-                category=rng.choice(CostCategory.values),
+                category=rng.choice(categories.values),
                 date=date(2025, rng.choice([2, 3, 4]), rng.randint(1, 28)),
                 amount=D(rng.randint(1, 9_999_999)) / 100,
                 entered_by=org["finance"],
             )
-    return projects
+    return [*projects, late, unapproved]
 
 
 def _ledger_sum(projects, **filters):
@@ -60,7 +62,7 @@ def _expected(projects):
     return {
         "month": _ledger_sum(projects, **month),
         "cumulative": _ledger_sum(projects, date__lte=date(2025, 3, 31)),
-        "by_category": {c: _ledger_sum(projects, category=c, **month) for c in CostCategory.values},
+        "by_category": {c: _ledger_sum(projects, category=c, **month) for c in categories.values},
     }
 
 
@@ -70,7 +72,11 @@ def test_json_totals_match_the_ledger(org, ledger, api):
     assert response.status_code == 200
     body = json.loads(b"".join(response.streaming_content))
     assert body["month"] == MONTH
-    assert len(body["projects"]) == 6  # not the late or the unapproved project
+    # every project with lines up to March; the two approved later are flagged 立项前成本
+    assert len(body["projects"]) == 8
+    flagged = {p["project_id"] for p in body["projects"] if p["pre_initiation"]}
+    assert flagged == {ledger[6].pk, ledger[7].pk}
+    assert all("立项前成本" in p["stage"] for p in body["projects"] if p["pre_initiation"])
     totals = body["totals"]
     assert D(totals["month_total"]) == expected["month"]
     assert D(totals["cumulative"]) == expected["cumulative"]
@@ -100,12 +106,12 @@ def test_xlsx_reads_back_with_the_same_totals(org, ledger):
     month_col = header.index("本月合计") + 1
     rows = list(detail.iter_rows(min_row=2, values_only=True))
     data_rows, total_row = rows[:-1], rows[-1]
-    assert len(data_rows) == 6
+    assert len(data_rows) == 8
     assert sum(D(str(r[month_col - 1])) for r in data_rows) == expected["month"]
     # the totals row holds formulas over the data rows
     letter = detail.cell(row=1, column=month_col).column_letter
     assert total_row[0] == "合计"
-    assert total_row[month_col - 1] == f"=SUM({letter}2:{letter}7)"
+    assert total_row[month_col - 1] == f"=SUM({letter}2:{letter}9)"
     assert detail.cell(row=2, column=month_col).number_format == "#,##0.00"
     # the summary sheet has the totals as values
     sheet = book["汇总"]
@@ -171,3 +177,14 @@ def test_task_is_idempotent_one_report_one_email(org, ledger, django_capture_on_
 )
 def test_month_due_after_the_last_working_day(db, today, month):
     assert month_due(today).label == month
+
+
+def test_page_reconciles_the_report_with_the_ledger(org, ledger):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(org["cost_dir"])
+    page = client.get(f"/reports/monthly/?month={MONTH}").content.decode()
+    expected = _expected(ledger)["month"]
+    assert f"成本台账本月合计 ¥{expected:,.2f}，与报表一致" in page
+    assert "其中 2 个项目含立项批准前的成本" in page

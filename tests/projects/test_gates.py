@@ -210,23 +210,19 @@ def test_evaluation_needs_an_approved_commission(org, d, with_presales):
 
 @needs_payment_terms
 @needs_final_accounts_gate
-def test_final_accounts_need_the_evaluation_and_every_payment(org, d, budgeted):
-    """§27: refused before the evaluation, refused while money is owed, allowed once collected;
-    the contract amount must be the signed contract's."""
+def test_final_accounts_need_every_payment_not_the_evaluation(org, d, budgeted):
+    """§26–§27: refused while money is owed, allowed once collected whether or not the 项目评估
+    is done; the contract amount must be the signed contract's."""
     d.contract(budgeted, "HT-11")
     d.commission(budgeted)
     budgeted.refresh_from_db()
     accept_finally(org, budgeted)
-    refused_precondition(org["finance"], "final_accounts", budgeted, match="项目评估")
-    evaluation = d.start(
-        "evaluation", "pmo", budgeted, {"conclusion": "pass", "score": "70", "opinion": "ok"}
-    )
-    d.run(evaluation, [("pmo_mgr", None)])
     refused_precondition(org["finance"], "final_accounts", budgeted, match="未")
     collect_everything(org, budgeted)
     prefill = final_accounts_prefill(budgeted)
     assert prefill["contract_amount"] == "900000.00"
-    assert [row["ratio"] for row in prefill["performance_split"]] == ["40.00", "60.00"]
+    # the 项目委托书's split (DEV 100 %), not the budget's 40/60 [§23, §25]
+    assert [row["ratio"] for row in prefill["performance_split"]] == ["100.00"]
     form = form_create(
         acting_user=org["finance"],
         kind="final_accounts",

@@ -117,29 +117,25 @@ def test_project_from_initiation_to_archive_with_every_role(org, d):
     d.run(evaluation, [("pmo_mgr", None)])
     assert stage(project) == Stage.SETTLING
 
-    # 决算 [§27] once every payment is collected: 财务部 → 成本总监 → 总经理.
+    # 决算 [§27] once every payment is collected: 财务部 → 成本总监 → 总经理; the figures are
+    # pre-filled from the contract, the collections, the (empty) ledger and the commission.
     collect_everything(org, project)
-    final = d.start(
-        "final_accounts",
-        "finance",
-        project,
-        {
-            "contract_amount": "900000.00",
-            "received_amount": "900000.00",
-            "costs": [{"category": "实施成本", "amount": "480000.00"}],
-            "gross_profit": "420000.00",
-            "performance_split": [
-                {"department": d.depts["MKT"], "ratio": "40"},
-                {"department": d.depts["DEV"], "ratio": "60"},
-            ],
-            "sales_commission": "21000.00",
-        },
-    )
+    final = d.start("final_accounts", "finance", project, {"notes": "全部款项已收回"})
+    assert final.data["contract_amount"] == "900000.00"
+    assert final.data["gross_profit"] == "900000.00"
+    assert final.data["performance_split"] == [{"department": d.depts["DEV"], "ratio": "100.00"}]
     final = d.run(final, [("cost_dir", None), ("gm", None)])
     assert stage(project) == Stage.HANDOVER
     assert copies(final) == {("FIN", "archive")}
 
-    # 资料移交 [§28] by the project manager to 项目管理部: the project is archived.
+    # 资料移交 [§28] by the project manager to 项目管理部: the project is archived, once the
+    # pre-sales work record is filled in (no 归档 with open pre-sales work).
+    from projects.presales import presales_record_work
+
+    presales_form = project.forms.get(kind="presales")
+    presales_record_work(
+        acting_user=org["presales"], form_id=presales_form.pk, work_record="完成方案与调研"
+    )
     archive = pdf_upload(org["pm"], "电子资料.zip.pdf")
     handover = d.start(
         "handover",
