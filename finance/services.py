@@ -256,5 +256,8 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                 "note": payment.note,
             },
         )
+        from notifications.due import deadlines_changed
+
+        deadlines_changed(project.pk, payment.created_at)  # 决算 may now be due
         transaction.on_commit(lambda: fire_payment_recorded(payment_id=payment.pk))
     return payment

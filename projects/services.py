@@ -79,12 +79,21 @@ def _move_for(form, target, *, acting_user, when):
         _move(_locked(form.project_id), target, acting_user=acting_user, when=when, form=form)
 
 
+def _deadlines_may_change(form, when):
+    from notifications.due import DEADLINE_KINDS, deadlines_changed
+
+    if form.kind in DEADLINE_KINDS:
+        deadlines_changed(form.project_id, when)
+
+
 def project_on_form_submitted(*, form, acting_user, when):
     _move_for(form, get_kind(form.kind).stage_on_submit, acting_user=acting_user, when=when)
+    _deadlines_may_change(form, when)
 
 
 def project_on_form_approved(*, form, acting_user, when):
     _move_for(form, get_kind(form.kind).stage_on_approve, acting_user=acting_user, when=when)
+    _deadlines_may_change(form, when)
 
 
 def project_on_form_rejected(*, form, acting_user, when):

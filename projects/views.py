@@ -84,7 +84,7 @@ def home(request):
     activity = list(
         AuditEvent.objects.filter(form__submitter=user)
         .select_related("actor", "on_behalf_of", "form")
-        .order_by("-seq")[:HOME_LIST_TOP]
+        .order_by("-id")[:HOME_LIST_TOP]
     )
     creating = [k for k in all_kinds() if k.creates_project]
     return render(
@@ -195,7 +195,7 @@ def project_detail(request, pk):
     history = list(
         AuditEvent.objects.filter(project=project)
         .select_related("actor", "on_behalf_of", "form")
-        .order_by("-seq")[:30]
+        .order_by("-id")[:30]
     )
     timeline, side_way = _timeline(project)
     project.amount_text = money_text(project.estimated_amount)

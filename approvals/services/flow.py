@@ -56,6 +56,7 @@ def activate_step(step, form, when, *, actor=None, reason=""):
     step.activated_at = when
     step.due_at = due_at(when, step.sla_days)
     step.completed_at = None
+    step.next_reminder_at = when  # the reminder sweep looks at it from now on
     step.note = "；".join(n for n in (reason, res.note) if n)
     step.save()
     StepAssignee.objects.filter(step=step).delete()
