@@ -26,6 +26,7 @@ usage() {
     cat <<EOF
 Usage: ./sipm.sh start          run SIPM at http://localhost:$PORT/ (Ctrl-C stops everything)
        ./sipm.sh test [ARGS…]   run the test suite; ARGS are passed to pytest
+       ./sipm.sh lint           ruff check, ruff format --check, makemigrations --check
 
 Environment: DATABASE_URL, CELERY_BROKER_URL (default: SQLite files in var/),
              SIPM_PORT (default 8000), SIPM_SKIP_APT=1 (do not check system packages).
@@ -137,6 +138,17 @@ setup() {
     compile_messages
 }
 
+cmd_lint() {
+    # The same checks CI runs before the tests (and .pre-commit-config.yaml runs on commit).
+    setup
+    say "ruff check"
+    "$VENV/bin/ruff" check .
+    say "ruff format --check"
+    "$VENV/bin/ruff" format --check .
+    say "makemigrations --check"
+    DJANGO_SETTINGS_MODULE=sipm.settings.test "$PY" manage.py makemigrations --check --dry-run
+}
+
 cmd_test() {
     setup
     local args=()
@@ -241,6 +253,10 @@ case "${1:-}" in
     test)
         shift
         cmd_test "$@"
+        ;;
+    lint)
+        shift
+        cmd_lint "$@"
         ;;
     -h | --help | help) usage ;;
     *)

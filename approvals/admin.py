@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from .config_audit import CHANGED, CREATED, AuditedAdmin, config_audit, snapshot
 from .models import (
     Attachment,
     AuditEvent,
@@ -44,7 +45,7 @@ class ChainStepInline(admin.TabularInline):
 
 
 @admin.register(ChainTemplate)
-class ChainTemplateAdmin(admin.ModelAdmin):
+class ChainTemplateAdmin(AuditedAdmin):
     list_display = ("kind", "name", "version", "is_active", "in_use", "created_at")
     list_filter = ("kind", "is_active")
     search_fields = ("kind", "name")
@@ -91,6 +92,12 @@ class ChainTemplateAdmin(admin.ModelAdmin):
                     step.pk = None
                     step.template = copy
                     step.save()
+                config_audit(
+                    acting_user=request.user,
+                    obj=copy,
+                    verb=CREATED,
+                    new={**snapshot(copy), "copied_from": chain.pk},
+                )
             messages.success(
                 request, _("已创建 %(name)s 第 %(v)d 版。") % {"name": copy.name, "v": copy.version}
             )
@@ -99,15 +106,30 @@ class ChainTemplateAdmin(admin.ModelAdmin):
     def activate(self, request, queryset):
         for chain in queryset:
             with transaction.atomic():
+                previous = list(
+                    ChainTemplate.objects.filter(kind=chain.kind, is_active=True).exclude(
+                        pk=chain.pk
+                    )
+                )
                 ChainTemplate.objects.filter(kind=chain.kind, is_active=True).update(
                     is_active=False
                 )
                 ChainTemplate.objects.filter(pk=chain.pk).update(is_active=True)
+                for old in [*previous, chain]:
+                    was = old.is_active
+                    old.refresh_from_db(fields=["is_active"])
+                    config_audit(
+                        acting_user=request.user,
+                        obj=old,
+                        verb=CHANGED,
+                        old={"is_active": was},
+                        new={"is_active": old.is_active},
+                    )
         messages.success(request, _("已启用所选版本；进行中的表单仍按其原版本审批。"))
 
 
 @admin.register(DiscountLimit)
-class DiscountLimitAdmin(admin.ModelAdmin):
+class DiscountLimitAdmin(AuditedAdmin):
     list_display = ("user", "min_rate")
     search_fields = ("user__username", "user__display_name")
     autocomplete_fields = ("user",)

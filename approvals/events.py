@@ -36,6 +36,9 @@ EVENT_LABELS = {
     "budget_change.notified": _("已通知预算变更"),
     "report.monthly_costs": _("生成月度成本报告"),
     "report.monthly_costs.sent": _("发送月度成本报告"),
+    "config.created": _("新增配置"),
+    "config.changed": _("修改配置"),
+    "config.deleted": _("删除配置"),
 }
 
 

@@ -6,9 +6,11 @@ decimals ("1234.50"), dates as ISO strings, people and files as ids, tables as l
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from sipm.values import parse_decimal
 
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2099, 12, 31)
@@ -37,23 +39,10 @@ class FieldError(ValueError):
 
 
 def _decimal(raw, spec: FieldSpec, places=2, lo=None, hi=None) -> str:
-    if isinstance(raw, bool) or raw is None or raw == "":
-        raise FieldError(_("请输入数字。"))
-    if isinstance(raw, float):
-        raw = repr(raw)
     try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise FieldError(_("“%(value)s”不是有效的数字。") % {"value": raw})
-    if not value.is_finite():
-        raise FieldError(_("请输入有效的数字。"))
-    if value.as_tuple().exponent < -places:
-        raise FieldError(_("最多 %(places)d 位小数。") % {"places": places})
-    if lo is not None and value < Decimal(lo):
-        raise FieldError(_("不能小于 %(lo)s。") % {"lo": lo})
-    if hi is not None and value > Decimal(hi):
-        raise FieldError(_("不能大于 %(hi)s。") % {"hi": hi})
-    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        return str(parse_decimal(raw, places=places, lo=lo, hi=hi))
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
 
 
 def _int(raw, lo=None, hi=None) -> int:

@@ -1,14 +1,24 @@
 """Reads of forms: visibility, the approval queue, and the prefetches that keep queries flat.
 
 Visibility is a query filter (indexed EXISTS subqueries), not per-object permission rows: it
-stays fast with millions of forms. A form is seen by its submitter, the approvers of its steps
-(past and current) and their delegates, the departments that received a copy, directors and the
-GM (roles with `sees_all_forms`), and administrators.
+stays fast with millions of forms. A form is seen by (the README's "Who sees what" table):
+- its submitter (drafts: only they, and the roles that see everything);
+- the approvers of its steps (past and current) and their delegates;
+- the departments that received a copy, once approved (抄送/存档);
+- the manager of the submitter's department (and their delegates) once submitted;
+- roles by `Role.forms_scope`: every approved form (财务部 [§3, §4]) or every submitted form
+  (项目管理部 [§16–§28]);
+- directors and the GM (roles with `sees_all_forms`), and administrators: everything.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from org.selectors import principals_for, user_sees_all
+from org.selectors import (
+    departments_managed_by,
+    principals_for,
+    user_forms_scope,
+    user_sees_all,
+)
 
 from .models import Decision, Form, FormCopy, FormStatus, FormStep, StepAssignee, StepStatus
 
@@ -21,7 +31,14 @@ def forms_visible_to(user, qs=None):
         return qs
     principals = principals_for(user)
     approver = StepAssignee.objects.filter(step__form=OuterRef("pk"), user_id__in=principals)
+    submitted = ~Q(status=FormStatus.DRAFT)
     condition = Q(submitter_id__in=principals) | Q(Exists(approver))
+    condition |= submitted & Q(department_id__in=departments_managed_by(principals))
+    scope = user_forms_scope(user)
+    if scope == "submitted":
+        condition |= submitted
+    elif scope == "approved":
+        condition |= Q(status=FormStatus.APPROVED)
     if user.department_id:
         copy = FormCopy.objects.filter(form=OuterRef("pk"), department_id=user.department_id)
         condition |= Q(Exists(copy))

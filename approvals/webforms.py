@@ -6,7 +6,6 @@ field messages are put back on the form's fields with `apply_errors`.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from org.models import Department, User
+from sipm import values
 from sipm.errors import InvalidInput
 
 from .attachments import attachment_upload
@@ -274,16 +274,7 @@ class KindForm(forms.Form):
 # --- read-only display -------------------------------------------------------------------
 
 
-def money_text(value) -> str:
-    """¥1,234.50 (negative: -¥1,234.50); empty for no value."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+money_text = values.money_text
 
 
 class Lookups:

@@ -5,11 +5,12 @@ people and files as ids). References are looked up in bulk, once per document.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from approvals.fields import FieldSpec, is_empty
+from sipm import values
 
 REF_TYPES = {"user": "users", "users": "users", "department": "departments", "file": "files"}
 
@@ -68,22 +69,8 @@ def _file_label(attachment) -> str:
     return f"{attachment.original_name}（{shown}）"
 
 
-def money(value) -> str:
-    """¥1,234.50 — the stored string is already exact; only group the digits."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
-
-
-def number(value) -> str:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{amount:,}"
+money = values.money_text
+number = values.number_text
 
 
 def format_value(spec: FieldSpec, value, refs: References) -> str:

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from approvals.config_audit import AuditedAdmin
+
 from .models import CommissionRate, CostEntry, MonthlyReport, Payment, PaymentTerm
 
 
@@ -59,7 +61,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommissionRate)
-class CommissionRateAdmin(admin.ModelAdmin):
+class CommissionRateAdmin(AuditedAdmin):
     list_display = ("min_margin_pct", "rate", "active", "note")
     list_editable = ("rate", "active")
     list_filter = ("active",)

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.db.models import DecimalField
 
+from sipm.values import to_decimal
+
 from .models import CostCategory
 
 BUDGET_KINDS = ("budget", "budget_change")
@@ -34,13 +36,7 @@ def _approved(kinds):
     return Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
 
 
-def _as_decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
+_as_decimal = to_decimal
 
 
 def project_budget(project) -> dict[str, Decimal | None]:

@@ -18,6 +18,10 @@ def is_finance(user) -> bool:
     return user_has_role(user, FINANCE_ROLE)
 
 
+def is_pmo(user) -> bool:
+    return user.is_authenticated and user.is_active and user_has_role(user, "PMO")
+
+
 def _on_team(user, project) -> bool:
     return user.pk in (project.project_manager_id, project.sales_lead_id)
 
@@ -33,9 +37,10 @@ def cost_entry_refusal(user, project) -> str | None:
 def cost_view_refusal(user, project) -> str | None:
     if not user.is_authenticated or not user.is_active:
         return _("请先登录。")
-    if is_finance(user) or user_sees_all(user) or _on_team(user, project):
+    # 项目管理部 starts the budget and evaluates the project [§17, §26]: it reads the money pages.
+    if is_finance(user) or user_sees_all(user) or _on_team(user, project) or is_pmo(user):
         return None
-    return _("只有财务部、总监、总经理、本项目的项目经理或销售负责人可以查看项目成本。")
+    return _("只有财务部、总监、总经理、项目管理部、本项目的项目经理或销售负责人可以查看项目成本。")
 
 
 def payment_refusal(user) -> str | None:

@@ -9,6 +9,8 @@ from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from sipm.values import to_decimal
+
 from .budgets import SUM_FIELD, latest_budget_data, project_budget
 from .models import CommissionRate, CostCategory, CostEntry, Payment, PaymentTerm
 from .validation import cents
@@ -17,13 +19,7 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
-def _dec(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
+_dec = to_decimal
 
 
 def pct(part, whole) -> Decimal | None:

@@ -6,11 +6,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from approvals.config_audit import AuditedAdmin
+
 from .models import Delegation, Department, InitiationRule, Role, RoleAssignment, User
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("code", "name", "manager", "sort_order")
     list_display_links = ("code", "name")
     list_editable = ("sort_order",)
@@ -27,7 +29,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("组织信息"), {"fields": ("display_name", "department", "position", "signature")}),
@@ -52,14 +54,14 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "sees_all_forms")
-    list_filter = ("sees_all_forms",)
+class RoleAdmin(AuditedAdmin):
+    list_display = ("code", "name", "sees_all_forms", "sees_all_projects", "forms_scope")
+    list_filter = ("sees_all_forms", "sees_all_projects", "forms_scope")
     search_fields = ("code", "name")
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdmin):
     list_display = ("user", "role", "active")
     list_filter = ("role", "active", "user__department")
     search_fields = ("user__username", "user__display_name", "role__code", "role__name")
@@ -68,7 +70,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitiationRule)
-class InitiationRuleAdmin(admin.ModelAdmin):
+class InitiationRuleAdmin(AuditedAdmin):
     list_display = ("department", "min_position", "sales_only", "active", "note")
     list_filter = ("department", "min_position", "sales_only", "active")
     search_fields = ("department__name", "department__code", "note")

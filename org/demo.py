@@ -89,6 +89,9 @@ def ensure_organisation():
     have_roles = set(Role.objects.filter(code__in=role_codes).values_list("code", flat=True))
     if have_depts != dept_codes or have_roles != role_codes:
         seed.seed(django_apps)
+        # The later migrations that grant the roles their visibility.
+        for name in ("0003_role_sees_all_projects", "0004_sec_role_forms_scope"):
+            importlib.import_module(f"org.migrations.{name}").grant(django_apps, None)
 
 
 def _discount_limit_model():

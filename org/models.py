@@ -69,6 +69,14 @@ class User(AbstractUser):
         return str(self)
 
 
+class FormScope(models.TextChoices):
+    """Which forms a role sees beyond those its holder takes part in."""
+
+    INVOLVED = "", _("仅参与的表单")
+    APPROVED = "approved", _("全部已批准的表单")
+    SUBMITTED = "submitted", _("全部已提交的表单")
+
+
 class Role(models.Model):
     """A company-wide role such as SALES_DIR; the process resolves approvers from these."""
 
@@ -80,7 +88,17 @@ class Role(models.Model):
     sees_all_projects = models.BooleanField(
         _("可查看全部项目"),
         default=False,
-        help_text=_("项目管理部与财务部可查看所有项目（表单仍按审批与抄送范围可见）。"),
+        help_text=_("项目管理部与财务部可查看所有项目。"),
+    )
+    forms_scope = models.CharField(
+        _("表单查看范围"),
+        max_length=10,
+        choices=FormScope.choices,
+        default=FormScope.INVOLVED,
+        blank=True,
+        help_text=_(
+            "财务部查看全部已批准的表单（§3、§4），项目管理部查看全部已提交的表单（§16–§28）。"
+        ),
     )
 
     class Meta:

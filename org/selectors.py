@@ -13,18 +13,24 @@ def users_with_role(code: str):
     ).order_by("id")
 
 
+def _roles(user) -> list[tuple]:
+    """(code, sees_all_forms, sees_all_projects, forms_scope) of the user's active roles: one
+    query per user object (a request's user is fresh each request)."""
+    cache = getattr(user, "_sipm_roles", None)
+    if cache is None:
+        cache = list(
+            RoleAssignment.objects.filter(user=user, active=True).values_list(
+                "role__code", "role__sees_all_forms", "role__sees_all_projects", "role__forms_scope"
+            )
+        )
+        user._sipm_roles = cache
+    return cache
+
+
 def user_role_codes(user) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cache = getattr(user, "_sipm_role_codes", None)
-    if cache is None:
-        cache = set(
-            RoleAssignment.objects.filter(user=user, active=True).values_list(
-                "role__code", flat=True
-            )
-        )
-        user._sipm_role_codes = cache
-    return cache
+    return {code for code, *_flags in _roles(user)}
 
 
 def user_has_role(user, code: str) -> bool:
@@ -37,16 +43,29 @@ def user_sees_all(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return RoleAssignment.objects.filter(user=user, active=True, role__sees_all_forms=True).exists()
+    return any(sees_all_forms for _code, sees_all_forms, _p, _s in _roles(user))
 
 
 def user_sees_all_projects(user) -> bool:
     """Directors, the GM and admins, plus roles such as 项目管理部 and 财务 that run every project."""
     if user_sees_all(user):
         return True
-    return RoleAssignment.objects.filter(
-        user=user, active=True, role__sees_all_projects=True
-    ).exists()
+    return any(sees_all_projects for _code, _f, sees_all_projects, _s in _roles(user))
+
+
+def user_forms_scope(user) -> str:
+    """The widest `Role.forms_scope` the user holds: "submitted", "approved" or ""."""
+    if not user.is_authenticated:
+        return ""
+    scopes = {scope for _code, _f, _p, scope in _roles(user)}
+    return next((s for s in ("submitted", "approved") if s in scopes), "")
+
+
+def departments_managed_by(principals):
+    """A query of the ids of the departments managed by any of `principals` (a subquery)."""
+    from .models import Department
+
+    return Department.objects.filter(manager_id__in=principals).values("pk")
 
 
 def principals_for(user, day=None) -> list[int]:

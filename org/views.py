@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from approvals.config_audit import CHANGED, config_audit
 from sipm.errors import DomainError
 
 from . import services
@@ -124,8 +125,16 @@ def signature_upload(request):
         return _profile_page(request, signature_form=form, status=400)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=request.user.pk)
+        old = {"signature": user.signature.name or ""}
         user.signature = form.cleaned_data["signature"]
         user.save(update_fields=["signature"])
+        config_audit(
+            acting_user=request.user,
+            obj=user,
+            verb=CHANGED,
+            old=old,
+            new={"signature": user.signature.name},
+        )
     messages.success(request, _("签名图片已更新。"))
     return redirect("profile")
 

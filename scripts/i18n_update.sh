@@ -20,7 +20,11 @@ cd "$ROOT"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [[ -x "$PY" ]] || PY="$(command -v python3)"
 
-"$PY" manage.py makemessages -l zh_Hans -l en --no-obsolete \
+# Branches merge catalogues by union (.gitattributes): drop the entries both sides added.
+for po in locale/*/LC_MESSAGES/django.po; do
+    msguniq --use-first -o "$po.uniq" "$po" && mv "$po.uniq" "$po"
+done
+"$PY" manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location \
     --ignore=.venv --ignore=node_modules --ignore=static/vendor \
     --ignore=artifacts --ignore=var --ignore=tests
 status=0

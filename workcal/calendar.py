@@ -34,6 +34,7 @@ def _weekday_rule(day: date) -> bool:
 
 def _overrides(start: date, end: date) -> dict[date, bool]:
     """Stored days between start and end (both included, in either order): one query."""
+    # Imported here: this module is imported while apps load (settings, context processors).
     from .models import CalendarDay
 
     if end < start:
@@ -43,51 +44,101 @@ def _overrides(start: date, end: date) -> dict[date, bool]:
     )
 
 
+def local_date(value) -> date:
+    """The Shanghai date of an aware datetime; a date is returned as it is."""
+    return _as_date(value)
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
 def today() -> date:
     """Today in Shanghai."""
     return datetime.now(SHANGHAI).date()
 
 
+class Workdays:
+    """The one implementation of working-day arithmetic, over a span of dates read with one
+    query. A count that runs past the span reads the next stretch (one more query), so callers
+    that ask many questions about nearby dates (a deadline list, the reminder sweep) build one
+    `Workdays` and ask it everything; the module functions below build one per question.
+    """
+
+    # The longest run of days off is ~10 (Spring Festival): each extension reads this much more.
+    STRETCH = timedelta(days=31)
+
+    def __init__(self, start, end):
+        start, end = _as_date(start), _as_date(end)
+        if end < start:
+            start, end = end, start
+        self.start, self.end = start, end
+        self._known = _overrides(start, end)
+
+    @classmethod
+    def around(cls, days, *, before: int = 10, after: int = 40) -> "Workdays":
+        """A span covering every date in `days` with room for n-working-day steps after it."""
+        days = [_as_date(d) for d in days if d is not None] or [today()]
+        return cls(min(days) - timedelta(days=before), max(days) + timedelta(days=after))
+
+    def _cover(self, day: date) -> None:
+        if day < self.start:
+            lo = min(day, self.start - self.STRETCH)
+            self._known.update(_overrides(lo, self.start - ONE_DAY))
+            self.start = lo
+        elif day > self.end:
+            hi = max(day, self.end + self.STRETCH)
+            self._known.update(_overrides(self.end + ONE_DAY, hi))
+            self.end = hi
+
+    def is_working(self, day) -> bool:
+        day = _as_date(day)
+        self._cover(day)
+        return self._known.get(day, _weekday_rule(day))
+
+    def add(self, day, n: int) -> date:
+        """The n-th working day after `day`.
+
+        n = 0 gives `day` itself if it is a working day, else the next working day. A negative
+        n counts backwards: the |n|-th working day before `day`.
+        """
+        current, n = _as_date(day), int(n)
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        left = abs(n)
+        if left == 0:
+            while not self.is_working(current):
+                current += step
+            return current
+        while left:
+            current += step
+            if self.is_working(current):
+                left -= 1
+        return current
+
+    def between(self, start, end) -> int:
+        """How many working days lie after `start` up to and including `end`; negative when
+        `end` is before `start`."""
+        start, end = _as_date(start), _as_date(end)
+        if end < start:
+            return -self.between(end, start)
+        count, current = 0, start + ONE_DAY
+        while current <= end:
+            count += self.is_working(current)
+            current += ONE_DAY
+        return count
+
+
 def is_working_day(day: date) -> bool:
     day = _as_date(day)
-    return _overrides(day, day).get(day, _weekday_rule(day))
+    return Workdays(day, day).is_working(day)
 
 
 def add_working_days(day: date, n: int) -> date:
-    """The n-th working day after `day`.
-
-    n = 0 gives `day` itself if it is a working day, else the next working day. A negative n
-    counts backwards: the |n|-th working day before `day`. Usually one query; a longer stretch
-    than expected costs one more query per extra window.
-    """
-    day = _as_date(day)
-    n = int(n)
-    step = ONE_DAY if n >= 0 else -ONE_DAY
-    left = abs(n)
-    # The longest run of days off is ~10 (Spring Festival); the window covers n working days
-    # with room to spare, and the next window is fetched only if it does not.
-    window = left * 2 + 21
-
-    current = day
-    known: dict[date, bool] = {}
-    edge = current - step  # last day already fetched, in the direction of travel
-
-    def works(d: date) -> bool:
-        nonlocal known, edge
-        if (d - edge) * (1 if n >= 0 else -1) > timedelta(0):  # past the fetched window
-            edge = d + step * window
-            known = _overrides(d, edge)
-        return known.get(d, _weekday_rule(d))
-
-    if n == 0:
-        while not works(current):
-            current += step
-        return current
-    while left:
-        current += step
-        if works(current):
-            left -= 1
-    return current
+    """The n-th working day after `day` (see Workdays.add); usually one query."""
+    day, n = _as_date(day), int(n)
+    # The span covers n working days with room to spare; Workdays reads more only if not.
+    reach = timedelta(days=abs(n) * 2 + 21)
+    return Workdays(day, day + reach if n >= 0 else day - reach).add(day, n)
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -97,17 +148,10 @@ def working_days_between(start: date, end: date) -> int:
     when end == start and negative (the same count, negated) when end is before start.
     """
     start, end = _as_date(start), _as_date(end)
-    if end < start:
-        return -working_days_between(end, start)
-    if end == start:
+    if start == end:
         return 0
-    known = _overrides(start + ONE_DAY, end)
-    count, current = 0, start + ONE_DAY
-    while current <= end:
-        if known.get(current, _weekday_rule(current)):
-            count += 1
-        current += ONE_DAY
-    return count
+    lo, hi = min(start, end), max(start, end)
+    return Workdays(lo + ONE_DAY, hi).between(start, end)
 
 
 def due_at(start: datetime, n: int, *, hour: int = 18) -> datetime:

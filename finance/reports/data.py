@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Stage
 from sipm.errors import InvalidInput
+from sipm.values import to_decimal
 
 from ..models import CostCategory
 from ..validation import cents
@@ -93,11 +94,8 @@ def variance_pct(variance, budget):
 def _money(value) -> Decimal | None:
     """A sum from the database as cents: Decimal on PostgreSQL, a float or int on SQLite
     (whose float sums of whole cents round back exactly)."""
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    return cents(value)
+    value = to_decimal(value)
+    return None if value is None else cents(value)
 
 
 def _fetch(month: Month, chunk_size):

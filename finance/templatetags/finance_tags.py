@@ -1,21 +1,18 @@
 """Money in templates: thousands separators and two decimals, empty for no value."""
 
-from decimal import Decimal
-
 from django import template
+
+from sipm import values
 
 register = template.Library()
 
 
 @register.filter
 def money(value):
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    text = values.money_text(value)
+    return text.replace("¥", "") if text else "—"
 
 
 @register.filter
 def percent(value):
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):.2f}%"
+    return values.percent_text(value) or "—"

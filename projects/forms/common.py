@@ -5,13 +5,14 @@ the engine's own field errors do, so the UI can show it beside the field and in 
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec, field_message
+from sipm.values import to_decimal
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -49,14 +50,7 @@ def performance_split(name="performance_split", label=None, help=""):
     )
 
 
-def dec(value) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        result = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return result if result.is_finite() else None
+dec = to_decimal
 
 
 def as_date(value) -> date | None:

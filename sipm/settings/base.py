@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "core",
     "org",
     "workcal",
     "projects",

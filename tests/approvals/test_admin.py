@@ -36,3 +36,25 @@ def test_forms_and_the_audit_log_cannot_be_changed_in_the_admin(chain, org, clie
     )
     assert response.status_code == 403
     assert client.get(reverse("admin:approvals_auditevent_add")).status_code == 403
+
+
+def test_copying_and_activating_a_chain_version_is_audited(chain, org, client):
+    from approvals.audit import audit_verify
+    from approvals.models import AuditEvent
+
+    client.force_login(org.admin)
+    changelist = reverse("admin:approvals_chaintemplate_changelist")
+    client.post(changelist, {"action": "copy_as_new_version", "_selected_action": [chain.pk]})
+    v2 = ChainTemplate.objects.get(kind=chain.kind, version=2)
+    client.post(changelist, {"action": "activate", "_selected_action": [v2.pk]})
+    rows = list(AuditEvent.objects.filter(verb__startswith="config.").order_by("seq"))
+    assert [(r.verb, r.payload["pk"]) for r in rows] == [
+        ("config.created", v2.pk),
+        ("config.changed", chain.pk),
+        ("config.changed", v2.pk),
+    ]
+    assert rows[0].payload["changes"]["copied_from"] == [None, chain.pk]
+    assert rows[1].payload["changes"] == {"is_active": [True, False]}
+    assert rows[2].payload["changes"] == {"is_active": [False, True]}
+    assert all(r.actor_id == org.admin.pk for r in rows)
+    assert audit_verify() is None

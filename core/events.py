@@ -1,0 +1,129 @@
+"""The one way a reaction leaves a service: `emit()` an event inside the service's transaction.
+
+    from core.events import emit, subscribe
+
+    emit("form.approved", actor=user, form=form, project=form.project_id, payload={...})
+
+    @subscribe("form.approved", name="documents.issue_pdf")          # after commit, via Celery
+    def issue_pdf(event): ...
+
+    @subscribe("form.approved", name="projects.stage", sync=True)     # inside the transaction
+    def move_stage(event): ...
+
+A synchronous subscriber runs inside the emitting transaction: what it writes commits or rolls
+back with the change itself (a stage move, an in-app notification). An asynchronous subscriber
+gets an outbox row (EventDelivery) in the same transaction; after commit a Celery task runs it,
+and the periodic relay (core.outbox.outbox_relay) picks up whatever a broker outage or a killed
+worker left behind. The (event, subscriber) row is unique and marked done when the handler
+returns, so a redelivered task does not run a finished handler again; handlers must still be
+idempotent for the crash window between their own commit and that mark.
+
+Subscribers register in their app's `AppConfig.ready()` by importing their module.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import DomainEvent, EventDelivery
+
+logger = logging.getLogger(__name__)
+
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str
+    kinds: frozenset[str]
+    handler: Callable[[DomainEvent], object]
+    sync: bool
+
+    def wants(self, kind: str) -> bool:
+        return ANY in self.kinds or kind in self.kinds
+
+
+_SUBSCRIBERS: dict[str, Subscriber] = {}
+
+
+def subscribe(*kinds: str, name: str | None = None, sync: bool = False):
+    """Register the decorated function for events of `kinds` (ANY for all)."""
+    if not kinds:
+        raise ValueError("subscribe() needs at least one event kind")
+
+    def register(fn):
+        sub_name = name or f"{fn.__module__}.{fn.__qualname__}"
+        if len(sub_name) > 100:
+            raise ValueError(f"subscriber name too long: {sub_name}")
+        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, frozenset(kinds), fn, sync)
+        return fn
+
+    return register
+
+
+def unsubscribe(name: str) -> None:
+    _SUBSCRIBERS.pop(name, None)
+
+
+def subscriber(name: str) -> Subscriber | None:
+    return _SUBSCRIBERS.get(name)
+
+
+def subscribers_for(kind: str) -> list[Subscriber]:
+    return [s for s in _SUBSCRIBERS.values() if s.wants(kind)]
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def emit(
+    kind: str,
+    *,
+    actor=None,
+    on_behalf_of=None,
+    project=None,
+    form=None,
+    payload: dict | None = None,
+    when=None,
+) -> DomainEvent:
+    """Record an event in the current transaction and hand it to its subscribers."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emit() must run inside the transaction of the change it reports")
+    fields = {
+        "kind": kind,
+        "actor_id": _pk(actor),
+        "on_behalf_of_id": _pk(on_behalf_of),
+        "project_id": _pk(project),
+        "form_id": _pk(form),
+        "payload": payload or {},
+    }
+    if when is not None:
+        fields["created_at"] = when
+    event = DomainEvent.objects.create(**fields)
+    subs = subscribers_for(kind)
+    for sub in subs:
+        if sub.sync:
+            sub.handler(event)
+    later = [s.name for s in subs if not s.sync]
+    if later:
+        EventDelivery.objects.bulk_create(
+            [EventDelivery(event=event, subscriber=name) for name in later]
+        )
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue(event_id), robust=True)
+    return event
+
+
+def _enqueue(event_id: int) -> None:
+    # A broker outage must not fail the request that already committed: the relay retries.
+    from .tasks import event_deliver  # tasks import this module; resolved at call time
+
+    try:
+        event_deliver.delay(event_id)
+    except Exception:
+        logger.warning(
+            "event %s not queued (broker unreachable); the relay will deliver it", event_id
+        )
