@@ -31,6 +31,7 @@ from approvals.models import (
     StepAssignee,
 )
 from finance.models import CostCategory, CostEntry, Payment, PaymentTerm
+from notifications.reminders import POLICY_STAGES
 
 from ..models import Project, Stage
 from .formdata import CLIENTS, WORDS, FormData
@@ -206,11 +207,21 @@ class Seeder:
                 dt(created),
                 dt(at if at < self.now else self.now),
                 dt(at) if stage == Stage.CLOSED else None,
+                dt(self._next_look(None)) if stage in POLICY_STAGES else None,
             )
         )
         if "commission" in reached:
             out["members"].append((pid, self.users["staff"]))
         self.money(p, created, reached, out)
+
+    def _next_look(self, due):
+        """A running system's sweep columns: due rows come up when their next reminder stage
+        begins (about a day before the deadline); ~1% are due now, as at any given run."""
+        if self.rng.random() < 0.01:
+            return self.now - timedelta(minutes=self.rng.randint(1, 600))
+        if due is not None and due > self.now + timedelta(days=1):
+            return due - timedelta(days=1)
+        return self.now + timedelta(hours=self.rng.randint(1, 480))
 
     def form(self, p, kind, at, waiting, slot, out):
         r, w, dt = self.rng, self.w, self.dt
@@ -268,7 +279,7 @@ class Seeder:
                     tpl.quorum, js(tpl.fill_fields), js(tpl.condition) if tpl.condition else None,
                     tpl.sla_days, status, 1 if activated else 0, "",
                     dt(activated) if activated else None, dt(due) if due else None,
-                    dt(done) if done else None,
+                    dt(done) if done else None, dt(self._next_look(due)) if status == "active" else None,
                 )
             )  # fmt: skip
             if seat is None:
@@ -340,7 +351,8 @@ class Seeder:
     TABLES = (
         ("projects", Project, ("id", "number", "name", "client_name", "department_id", "initiator_id",
             "sales_lead_id", "presales_lead_id", "project_manager_id", "stage", "early_start",
-            "estimated_amount", "terminated_reason", "created_at", "updated_at", "closed_at")),
+            "estimated_amount", "terminated_reason", "created_at", "updated_at", "closed_at",
+            "next_deadline_at")),
         ("members", Project.members.through._meta.db_table, ("project_id", "user_id")),
         ("forms", Form, ("id", "kind", "number", "project_id", "data", "status", "submitter_id",
             "department_id", "chain_id", "current_step", "round", "revision", "version",
@@ -348,7 +360,7 @@ class Seeder:
             "closed_at")),
         ("steps", FormStep, ("id", "form_id", "round", "order", "name", "role_label", "kind",
             "approvers", "quorum", "fill_fields", "condition", "sla_days", "status", "passes",
-            "note", "activated_at", "due_at", "completed_at")),
+            "note", "activated_at", "due_at", "completed_at", "next_reminder_at")),
         ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason")),
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",
