@@ -132,7 +132,9 @@ class Seeder:
         slot_iter = iter(slots)
         for i in range(self.n):
             if i == 0:
-                kinds = list(LINE) + ["budget_change"] * (BIG_PROJECT_FORMS - len(LINE))
+                # Every kind at least once, and ~300 forms on one project.
+                kinds = list(LINE[:2]) + ["early_start"] + list(LINE[2:])
+                kinds += ["budget_change"] * (BIG_PROJECT_FORMS - len(kinds))
             else:
                 k = self.rng.choices(range(1, len(LINE) + 1), FORMS_WEIGHTS)[0]
                 kinds = list(LINE[:k])
