@@ -50,7 +50,10 @@ def env_for(size, **extra):
         DJANGO_SECURE_COOKIES="false",
         SIPM_BENCH="true",
         SIPM_AUTH_THROTTLE="100000/minute",
-        SIPM_MEDIA_ROOT=str(ROOT / "var" / f"bench-media-{size // 1000}k"),
+        # The same media directory whichever checkout runs the bench: stored PDFs stay stored.
+        SIPM_MEDIA_ROOT=os.environ.get(
+            "SIPM_BENCH_MEDIA", f"/tmp/sipm-bench-media-{size // 1000}k"
+        ),
         **extra,
     )
     return env
