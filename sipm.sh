@@ -14,6 +14,8 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 PORT="${SIPM_PORT:-8000}"
+# Links in e-mails, robot posts and the PDFs' QR codes point at this server unless configured.
+export SIPM_SITE_URL="${SIPM_SITE_URL:-http://localhost:$PORT}"
 SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils zbar-tools chromium gettext)
 
 say() { printf '\033[1;34m[sipm]\033[0m %s\n' "$*"; }

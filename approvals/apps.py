@@ -3,11 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApprovalsConfig(AppConfig):
+    """The engine. Form kinds are registered by the apps that own them (projects, in its
+    ready()); the engine reports what it does as events (core.events) and imports no domain."""
+
     name = "approvals"
     verbose_name = _("审批")
-
-    def ready(self):
-        # Form kinds register themselves on import.
-        from .kinds import load_project_kinds
-
-        load_project_kinds()

@@ -3,7 +3,7 @@
     {"field": "is_special", "op": "eq", "value": true}
     {"field": "estimated_amount", "op": "gt", "value": "5000000"}
     {"any": [cond, ...]}   {"all": [cond, ...]}   {"not": cond}
-    {"op": "discount_below_limit", "role": "SALES_DIR"}
+    {"op": "discount_below_limit", "role": "SALES_DIR"}   (registered by projects.discounts)
 
 Evaluation is pure: it returns (applies, reason) and never writes.
 """
@@ -53,34 +53,13 @@ def _label(kind, name):
     return spec.label if spec else name
 
 
-def _fmt_pct(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
+# Operators that need company policy (e.g. the discount authority) are registered by the app
+# that owns the policy (projects.discounts): op name -> fn(condition, data) -> (applies, reason).
+_CUSTOM_OPS: dict = {}
 
 
-def discount_rate(data) -> Decimal | None:
-    """折扣率 = 对外报价金额 / 估算价, in percent with two decimals."""
-    try:
-        quote = Decimal(str(data.get("quote_amount")))
-        listed = Decimal(str(data.get("list_price")))
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if listed <= 0:
-        return None
-    return (quote / listed * 100).quantize(Decimal("0.01"))
-
-
-def role_discount_limit(role_code) -> Decimal | None:
-    """The most permissive limit among the role's holders: only below it does no holder suffice."""
-    from org.selectors import users_with_role
-
-    from .models import DiscountLimit
-
-    limits = list(
-        DiscountLimit.objects.filter(user__in=users_with_role(role_code)).values_list(
-            "min_rate", flat=True
-        )
-    )
-    return min(limits) if limits else None
+def register_op(name: str, fn) -> None:
+    _CUSTOM_OPS[name] = fn
 
 
 def evaluate(condition, data: dict, kind=None) -> tuple[bool, str]:
@@ -101,8 +80,8 @@ def evaluate(condition, data: dict, kind=None) -> tuple[bool, str]:
         ok, reason = evaluate(condition["not"], data, kind)
         return (not ok), (_("并非：") + reason)
     op = condition.get("op", "eq")
-    if op == "discount_below_limit":
-        return _discount_below_limit(condition, data)
+    if op in _CUSTOM_OPS:
+        return _CUSTOM_OPS[op](condition, data)
     name = condition["field"]
     actual, expected = _num(data.get(name)), _num(condition.get("value"))
     try:
@@ -124,21 +103,3 @@ def evaluate(condition, data: dict, kind=None) -> tuple[bool, str]:
         "expected": _shown(expected),
     }
     return ok, reason
-
-
-def _discount_below_limit(condition, data) -> tuple[bool, str]:
-    from org.models import Role
-
-    rate = discount_rate(data)
-    role_code = condition.get("role", "SALES_DIR")
-    role = Role.objects.filter(code=role_code).first()
-    role_name = role.name if role else role_code
-    limit = role_discount_limit(role_code)
-    if rate is None:
-        return False, _("折扣率无法计算（缺少估算价或对外报价金额）")
-    if limit is None:
-        return False, _("%(role)s未设置折扣权限") % {"role": role_name}
-    args = {"rate": _fmt_pct(rate), "role": role_name, "limit": _fmt_pct(limit)}
-    if rate < limit:
-        return True, _("折扣率 %(rate)s 低于%(role)s权限 %(limit)s") % args
-    return False, _("折扣率 %(rate)s 不低于%(role)s权限 %(limit)s") % args

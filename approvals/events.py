@@ -12,6 +12,8 @@ EVENT_LABELS = {
     "form.approved": _("审批通过"),
     "form.withdrawn": _("撤回"),
     "form.corrected": _("创建更正版本"),
+    "form.reminded": _("催办"),
+    "notification.preferences": _("修改通知偏好"),
     "step.escalated": _("审批人空缺，已上报"),
     "project.created": _("项目创建"),
     "project.stage": _("项目阶段变更"),

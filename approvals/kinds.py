@@ -1,8 +1,17 @@
-"""The registry of form kinds. Each kind declares its fields, gates, copies and stage moves;
-its approval chain is data (ChainTemplate), seeded by a migration and edited in the admin."""
+"""The registry of form kinds. Each kind declares its fields, gates and copies; its approval
+chain is data (ChainTemplate), seeded by a migration and edited in the admin.
+
+The engine knows no domain: the app that owns the kinds (projects) registers them, their
+process order and the owner lock in its AppConfig.ready(), and reacts to what the engine does
+through the event stream (core.events: form.submitted, form.approved, form.rejected, …).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from sipm.errors import InvalidInput
 
 from .fields import FieldSpec
 
@@ -30,10 +39,9 @@ class FormKind:
     # For a field whose value must be one of the project's records (e.g. the quotation's signed
     # estimate report): field_options(project, name) -> [(id, label)] or None for a free field.
     field_options: Callable | None = None
-    stage_on_submit: str | None = None
-    stage_on_approve: str | None = None
-    on_approved: Callable | None = None
-    on_rejected: Callable | None = None
+    # For a kind that creates its owner (the initiation creates the project):
+    # create_owner(acting_user, data) -> the owner row, called before the form is created.
+    create_owner: Callable | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -64,10 +72,6 @@ def unregister(slug: str) -> None:
 def get_kind(slug: str, missing_ok=False) -> FormKind | None:
     kind = _REGISTRY.get(slug)
     if kind is None and not missing_ok:
-        from django.utils.translation import gettext as _
-
-        from sipm.errors import InvalidInput
-
         raise InvalidInput(
             _("未知的表单类型：%(kind)s") % {"kind": slug}, fields={"kind": _("未知的表单类型")}
         )
@@ -77,16 +81,30 @@ def get_kind(slug: str, missing_ok=False) -> FormKind | None:
 _ORDER: tuple[str, ...] = ()
 
 
+def set_order(order) -> None:
+    """The owning app's process order of its kinds (all_kinds sorts by it)."""
+    global _ORDER
+    _ORDER = tuple(order)
+
+
 def all_kinds() -> list[FormKind]:
-    """Registered kinds in process order (the defining module's KIND_ORDER), others after."""
+    """Registered kinds in process order (set_order), others after."""
     rank = {slug: i for i, slug in enumerate(_ORDER)}
     return sorted(_REGISTRY.values(), key=lambda k: rank.get(k.slug, len(rank)))
 
 
-def load_project_kinds():
-    """Import the company's form definitions (kept in projects.forms) so they register."""
-    import importlib
+# The owner lock: forms belong to an owner row (a project) that services lock after the form
+# (lock order form → owner → counters → audit head). The owning app registers the callable.
+_OWNER_LOCK: Callable | None = None
 
-    global _ORDER
-    module = importlib.import_module("projects.forms")
-    _ORDER = tuple(getattr(module, "KIND_ORDER", ()))
+
+def register_owner_lock(fn: Callable) -> None:
+    """fn(owner_id) locks the owner row (SELECT … FOR UPDATE) and returns it."""
+    global _OWNER_LOCK
+    _OWNER_LOCK = fn
+
+
+def lock_owner(owner_id):
+    if owner_id is None or _OWNER_LOCK is None:
+        return None
+    return _OWNER_LOCK(owner_id)

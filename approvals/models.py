@@ -215,7 +215,9 @@ class StepStatus(models.TextChoices):
 
 
 class FormStep(models.Model):
-    """A step of one submission round, copied from the chain template when the form is submitted."""
+    """A step of one submission round, copied from the chain template when the form is submitted.
+
+    Its status is a protected state graph: only the transitions below change it."""
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveIntegerField()
@@ -228,7 +230,9 @@ class FormStep(models.Model):
     fill_fields = models.JSONField(default=list, blank=True)
     condition = models.JSONField(null=True, blank=True)
     sla_days = models.PositiveSmallIntegerField(default=2)
-    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING)
+    status = FSMField(
+        max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING, protected=True
+    )
     # How many times the step has been activated (a return to it activates it again).
     passes = models.PositiveSmallIntegerField(default=0)
     note = models.CharField(max_length=300, blank=True)
@@ -256,6 +260,48 @@ class FormStep(models.Model):
 
     def __str__(self):
         return f"{self.form_id}#{self.round}.{self.order} {self.name}"
+
+    # The state graph. Bodies only set fields in memory; approvals.services saves and logs.
+    @transition(
+        field=status,
+        source=[StepStatus.PENDING, StepStatus.SKIPPED, StepStatus.APPROVED],
+        target=StepStatus.ACTIVE,
+    )
+    def activate(self, *, when, due_at):
+        self.passes += 1
+        self.activated_at = when
+        self.due_at = due_at
+        self.completed_at = None
+
+    @transition(
+        field=status, source=[StepStatus.PENDING, StepStatus.SKIPPED], target=StepStatus.SKIPPED
+    )
+    def skip(self, *, reason):
+        self.note = reason
+
+    @transition(field=status, source=StepStatus.ACTIVE, target=StepStatus.APPROVED)
+    def approve(self, *, when):
+        self.completed_at = when
+
+    @transition(field=status, source=StepStatus.ACTIVE, target=StepStatus.REJECTED)
+    def reject(self, *, when):
+        self.completed_at = when
+
+    @transition(field=status, source=StepStatus.ACTIVE, target=StepStatus.RETURNED)
+    def send_back(self, *, when):
+        self.completed_at = when
+
+    @transition(
+        field=status,
+        source=[StepStatus.APPROVED, StepStatus.RETURNED],
+        target=StepStatus.PENDING,
+    )
+    def reopen(self):
+        """A return to an earlier step: the steps after it are to be decided again."""
+
+    @transition(field=status, source=StepStatus.ACTIVE, target=StepStatus.CANCELLED)
+    def cancel(self):
+        pass
 
 
 class StepAssignee(models.Model):

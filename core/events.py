@@ -40,6 +40,9 @@ class Subscriber:
     kinds: frozenset[str]
     handler: Callable[[DomainEvent], object]
     sync: bool
+    # False: the handler commits its own work step by step (e.g. one mark per message sent),
+    # so the outbox runs it outside a transaction and marks the delivery done afterwards.
+    atomic: bool = True
 
     def wants(self, kind: str) -> bool:
         return ANY in self.kinds or kind in self.kinds
@@ -48,16 +51,26 @@ class Subscriber:
 _SUBSCRIBERS: dict[str, Subscriber] = {}
 
 
-def subscribe(*kinds: str, name: str | None = None, sync: bool = False):
+def subscribe(*kinds: str, name: str | None = None, sync: bool = False, atomic: bool = True):
     """Register the decorated function for events of `kinds` (ANY for all)."""
     if not kinds:
         raise ValueError("subscribe() needs at least one event kind")
+    return _register(kinds, name, sync, atomic)
 
+
+def follow_up_handler(*, name: str, atomic: bool = True):
+    """Register an asynchronous handler that no event kind triggers by itself: a synchronous
+    subscriber asks for it with `defer(event, name)` when the event needs it (e.g. only when
+    there is an e-mail to send)."""
+    return _register((), name, False, atomic)
+
+
+def _register(kinds, name, sync, atomic):
     def register(fn):
         sub_name = name or f"{fn.__module__}.{fn.__qualname__}"
         if len(sub_name) > 100:
             raise ValueError(f"subscriber name too long: {sub_name}")
-        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, frozenset(kinds), fn, sync)
+        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, frozenset(kinds), fn, sync, atomic)
         return fn
 
     return register
@@ -115,6 +128,16 @@ def emit(
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue(event_id), robust=True)
     return event
+
+
+def defer(event: DomainEvent, name: str) -> None:
+    """Give `event` an outbox row for the follow-up handler `name` (once), in this transaction."""
+    if name not in _SUBSCRIBERS:
+        raise ValueError(f"no handler named {name}")
+    _, created = EventDelivery.objects.get_or_create(event=event, subscriber=name)
+    if created:
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue(event_id), robust=True)
 
 
 def _enqueue(event_id: int) -> None:

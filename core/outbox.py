@@ -11,6 +11,7 @@ import logging
 import traceback
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,17 @@ STALE_CLAIM = timedelta(minutes=5)
 # Rows younger than this belong to the task queued at commit; the relay leaves them alone.
 RELAY_GRACE = timedelta(seconds=30)
 RELAY_BATCH = 500
+
+
+def _stale_claim() -> timedelta:
+    # Tests that kill workers shorten it (settings.SIPM_OUTBOX_STALE_SECONDS).
+    seconds = getattr(settings, "SIPM_OUTBOX_STALE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds is not None else STALE_CLAIM
+
+
+def _relay_grace() -> timedelta:
+    seconds = getattr(settings, "SIPM_OUTBOX_RELAY_GRACE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds is not None else RELAY_GRACE
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -44,7 +56,7 @@ def _claim(delivery_id, now) -> EventDelivery | None:
         if (
             row.state == DeliveryState.RUNNING
             and row.claimed_at
-            and row.claimed_at > now - STALE_CLAIM
+            and row.claimed_at > now - _stale_claim()
         ):
             return None  # another worker runs it right now
         row.state = DeliveryState.RUNNING
@@ -65,9 +77,14 @@ def delivery_run(delivery_id, *, now=None) -> bool:
         _finish(row, DeliveryState.FAILED, error=f"no subscriber named {row.subscriber}")
         return False
     try:
-        # The handler's writes and the done mark commit together: a handler that only writes
-        # to the database runs exactly once even if the worker dies right after it.
-        with transaction.atomic():
+        if sub.atomic:
+            # The handler's writes and the done mark commit together: a handler that only
+            # writes to the database runs exactly once even if the worker dies right after it.
+            with transaction.atomic():
+                sub.handler(row.event)
+                _finish(row, DeliveryState.DONE)
+        else:
+            # The handler commits its own marks as it goes; a rerun resumes after the last one.
             sub.handler(row.event)
             _finish(row, DeliveryState.DONE)
     except Exception:
@@ -89,13 +106,13 @@ def _finish(row, state, *, error="", retry_at=None):
     EventDelivery.objects.filter(pk=row.pk).update(**fields)
 
 
-def event_deliveries_run(event_id) -> int:
+def event_deliveries_run(event_id, *, now=None) -> int:
     ids = list(
         EventDelivery.objects.filter(
             event_id=event_id, state__in=[DeliveryState.PENDING, DeliveryState.RUNNING]
         ).values_list("pk", flat=True)
     )
-    return sum(delivery_run(pk) for pk in ids)
+    return sum(delivery_run(pk, now=now) for pk in ids)
 
 
 def outbox_relay(*, now=None, limit=RELAY_BATCH) -> int:
@@ -103,8 +120,8 @@ def outbox_relay(*, now=None, limit=RELAY_BATCH) -> int:
     now = now or timezone.now()
     due = (
         EventDelivery.objects.filter(
-            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now - RELAY_GRACE)
-            | Q(state=DeliveryState.RUNNING, claimed_at__lte=now - STALE_CLAIM)
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now - _relay_grace())
+            | Q(state=DeliveryState.RUNNING, claimed_at__lte=now - _stale_claim())
         )
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]

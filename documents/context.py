@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from approvals.hashing import data_hash
 from approvals.kinds import get_kind
 from approvals.models import CopyKind, DecisionKind, FormStatus, StepStatus
+from core.links import site_url
+from org.models import Department
 
 from .formatting import FieldCell, References, field_blocks, field_cell
 
@@ -32,9 +34,9 @@ def local_time(value: datetime | None, fmt="%Y-%m-%d %H:%M") -> str:
 
 
 def public_url(path: str) -> str:
-    """An absolute link printed on paper, so it must not depend on the request that rendered it."""
-    base = getattr(settings, "SIPM_PUBLIC_URL", "") or "http://localhost:8000"
-    return base.rstrip("/") + path
+    """An absolute link printed on paper, so it must not depend on the request that rendered it:
+    the configured site URL (core.links), the same as in e-mails."""
+    return site_url(path)
 
 
 def qr_data_uri(text: str) -> str:
@@ -162,8 +164,6 @@ def copy_list(form, kind) -> tuple[list[dict], bool]:
             for c in sorted(form.copies.all(), key=lambda c: (c.department.sort_order, c.pk))
         ]
         return rows, False
-    from org.models import Department
-
     names = dict(
         Department.objects.filter(code__in=[code for code, _k in kind.copies]).values_list(
             "code", "name"

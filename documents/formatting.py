@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from approvals.fields import FieldSpec, is_empty
+from approvals.models import Attachment
+from org.models import Department, User
 from sipm import values
 
 REF_TYPES = {"user": "users", "users": "users", "department": "departments", "file": "files"}
@@ -25,9 +27,6 @@ class References:
 
     @classmethod
     def load(cls, specs, data: dict) -> "References":
-        from approvals.models import Attachment
-        from org.models import Department, User
-
         ids = {"users": set(), "departments": set(), "files": set()}
         _collect(specs, data, ids)
         refs = cls()

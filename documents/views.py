@@ -12,7 +12,7 @@ from sipm.errors import DomainError
 
 from .responses import pdf_response
 from .selectors import documents_on_record, normalize_digest
-from .services import document_download
+from .services import DocumentPending, document_download
 
 
 @login_required
@@ -21,12 +21,16 @@ def form_pdf(request, pk):
     try:
         download = document_download(acting_user=request.user, form_id=pk)
     except DomainError as exc:
-        return render(
+        pending = isinstance(exc, DocumentPending)
+        response = render(
             request,
             "documents/pdf_refused.html",
-            {"message": exc.message, "form_id": pk},
+            {"message": exc.message, "form_id": pk, "pending": pending},
             status=exc.status,
         )
+        if pending:
+            response["Retry-After"] = "3"
+        return response
     return pdf_response(download, inline=request.GET.get("inline") == "1")
 
 

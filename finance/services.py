@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.audit import audit_append
+from core.events import emit
 from projects.models import Project, Stage
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 from workcal.calendar import today as shanghai_today
@@ -125,7 +126,7 @@ def _contract_rows(form) -> list[dict]:
 def payment_terms_from_contract(*, form, acting_user) -> list[PaymentTerm]:
     """Create (or bring up to date) the project's payment terms from an approved contract.
 
-    Called from the contract kind's on_approved inside the approval's transaction. Idempotent:
+    Called from finance.reactions (form.approved) inside the approval's transaction. Idempotent:
     running it again for the same form changes nothing. A later approved correction of the
     contract updates the terms in place by position; a term may not drop below what has already
     been collected on it, nor disappear once it has a payment (Conflict, the approval is undone).
@@ -201,7 +202,6 @@ def _same(term, row) -> bool:
 
 def payment_record(*, acting_user, project_id, term, amount, date, note="") -> Payment:
     """Record a collection (回款) against a payment term; never more than it still owes."""
-    from .hooks import fire_payment_recorded
 
     errors = {}
     parsed = {}
@@ -259,5 +259,15 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
         from notifications.due import deadlines_changed
 
         deadlines_changed(project.pk, payment.created_at)  # 决算 may now be due
-        transaction.on_commit(lambda: fire_payment_recorded(payment_id=payment.pk))
+        emit(
+            "payment.recorded",
+            actor=acting_user,
+            project=project,
+            payload={
+                "payment": payment.pk,
+                "term": payment.term_id,
+                "amount": str(payment.amount),
+                "date": payment.date.isoformat(),
+            },
+        )
     return payment

@@ -7,6 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知与提醒")
 
     def ready(self):
-        from . import hooks
-
-        hooks.register()
+        # Importing a module registers its event subscribers (core.events); one line per area.
+        from . import on_finance, on_forms, on_projects, services  # noqa: F401

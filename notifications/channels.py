@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 
+from core.links import site_url
+
 WEBHOOK_TIMEOUT_SECONDS = 5
 
 
@@ -18,10 +20,7 @@ class WebhookError(Exception):
 
 def absolute_url(url: str) -> str:
     """Links in e-mail and group messages need the site's address (setting SIPM_SITE_URL)."""
-    if not url or "://" in url:
-        return url
-    base = (getattr(settings, "SIPM_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{url}" if base else url
+    return site_url(url) if url else url
 
 
 def message_text(title: str, body: str, url: str) -> str:
@@ -101,3 +100,9 @@ def email_send(recipients, *, title: str, body: str, url: str) -> list[str]:
                 connection=connection,
             )
     return addresses
+
+
+def email_send_one(address: str, *, title: str, body: str, url: str) -> None:
+    """One e-mail to one address (the outbox marks each one sent on its own)."""
+    text = "\n\n".join(part for part in (body, absolute_url(url)) if part)
+    send_mail(title, text, settings.DEFAULT_FROM_EMAIL, [address])

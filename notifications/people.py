@@ -4,6 +4,7 @@ by a budget change. Reads only."""
 from approvals.models import Decision, FormStep, StepAssignee, StepStatus
 from org.models import User
 from org.selectors import active_delegates_of, users_with_role
+from projects.selectors import budget_change_recipients
 
 # Who owes each policy deadline when no approval step names them.
 OWNER_DEPARTMENTS = {
@@ -105,8 +106,6 @@ def policy_owners(kind, form=None) -> list:
 def budget_change_audience(project) -> list:
     """Everyone concerned by a budget change [§18]: the people projects.selectors names (team,
     sales lead, directors, 财务部, GM), plus 项目管理部, which runs the budget process."""
-    from projects.selectors import budget_change_recipients
-
     people = list(budget_change_recipients(project).select_related("department__manager"))
     people += department_members("PMO")
     return _active(people)

@@ -1,25 +1,38 @@
-"""Writes: record a notice once (in-app rows in the same transaction), deliver it by e-mail and
-group robot after commit, tell everyone about a budget change, mark notifications read.
+"""Writes: record a notice once (in-app rows and its outbound messages in the same
+transaction), deliver its e-mails and group-robot posts through the event outbox, tell everyone
+about a budget change, mark notifications read.
 
-The reminder scan lives in notifications.reminders; it calls `notify` for every reminder.
+Every notice — a reminder from the scan, or a reaction to a domain event (notifications.on_*) —
+goes through `notify`: one ReminderLog under a unique key, one Notification per recipient, and
+one OutboundMessage per (recipient, channel) the recipient's preferences ask for.
 """
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
-from sipm.errors import Conflict, NotVisible
+from core.events import defer, emit, follow_up_handler
+from sipm.errors import Conflict, NotVisible, Refused
 from sipm.i18n import in_company_language
 
-from . import channels
+from . import categories, channels
 from .deadlines import BUDGET_CHANGE_NOTICE, BUDGET_CHANGE_NOTICE_DAYS, budget_notice_key
 from .links import form_url
-from .models import DeliveryStatus, Notification, ReminderLog, ReminderStage
+from .models import (
+    Channel,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    OutboundMessage,
+    ReminderLog,
+    ReminderStage,
+)
 from .people import budget_change_audience
 from .workdays import Workdays, local_date
 
@@ -28,6 +41,20 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A delivery claimed longer ago than this is taken to have died with its worker.
 STALE_CLAIM = timedelta(minutes=10)
+DELIVER = "notifications.deliver"
+# The event a reminder of each stage is reported as.
+STAGE_EVENTS = {
+    ReminderStage.BEFORE: "deadline.before",
+    ReminderStage.DUE: "deadline.due",
+    ReminderStage.OVERDUE: "deadline.overdue",
+    ReminderStage.GM: "deadline.escalated",
+    ReminderStage.NOTICE: "notice.sent",
+}
+
+
+def _stale_claim() -> timedelta:
+    seconds = getattr(settings, "SIPM_OUTBOX_STALE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds is not None else STALE_CLAIM
 
 
 def _notifications_create(*, log, recipients, now) -> list[Notification]:
@@ -46,6 +73,48 @@ def _notifications_create(*, log, recipients, now) -> list[Notification]:
     )
 
 
+def preferences_of(users) -> dict:
+    """{user id: NotificationPreference} for those who set one (the others get the defaults)."""
+    return {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+
+
+def wants(pref, channel, category) -> bool:
+    """Without a saved preference everything goes to every channel (the default)."""
+    if pref is None:
+        return True
+    if channel == Channel.EMAIL:
+        return category in pref.email and not pref.daily_digest
+    return category in pref.robot
+
+
+def _outbound_create(*, log, recipients, category):
+    prefs = preferences_of(recipients)
+    rows, depts = [], {}
+    for user in recipients:
+        pref = prefs.get(user.pk)
+        if user.email and wants(pref, Channel.EMAIL, category):
+            rows.append(
+                OutboundMessage(
+                    log=log,
+                    event=log.event,
+                    channel=Channel.EMAIL,
+                    recipient=f"user:{user.pk}",
+                    address=user.email,
+                )
+            )
+        dept = user.department
+        if dept is not None and dept.webhook_url and wants(pref, Channel.ROBOT, category):
+            depts[dept.pk] = dept.webhook_url
+    rows += [
+        OutboundMessage(
+            log=log, event=log.event, channel=Channel.ROBOT, recipient=f"dept:{pk}", address=url
+        )
+        for pk, url in sorted(depts.items())
+    ]
+    OutboundMessage.objects.bulk_create(rows)
+    return rows
+
+
 def notify(
     *,
     key: str,
@@ -61,34 +130,63 @@ def notify(
     due_date=None,
     now=None,
     deliver: str = "queue",
+    event=None,
+    category: str | None = None,
 ) -> ReminderLog | None:
     """Record a notice under `key` and put it in each recipient's inbox, once.
 
     Returns the new ReminderLog, or None when `key` was already recorded (a rerun, a redelivered
-    task, or another worker that got there first). E-mail and group robots follow after commit:
-    `deliver="queue"` hands them to a Celery task, "inline" sends them in this process (the
-    reminder scan, already in a worker), "none" leaves them to the next scan's retry.
+    task, or another worker that got there first). `event` is the domain event the notice tells
+    about; without one (a reminder of the scan) the notice is itself reported as an event
+    (deadline.due, deadline.overdue, deadline.escalated, …). E-mails and robot posts follow after
+    commit: `deliver="queue"` through the event outbox (a Celery task, and the relay if the
+    broker is down), "inline" in this process (the reminder scan, already in a worker), "none"
+    leaves them to the next scan's retry.
     """
     now = now or timezone.now()
     recipients = list({u.pk: u for u in recipients if u is not None}.values())
+    category = category or categories.of_kind(kind)
     try:
         with transaction.atomic():
+            if event is None:
+                event = emit(
+                    STAGE_EVENTS.get(stage, "notice.sent"),
+                    project=project,
+                    form=form,
+                    when=now,
+                    payload={
+                        "key": key,
+                        "kind": kind,
+                        "title": title[:200],
+                        "recipients": [u.pk for u in recipients],
+                        "due_date": due_date.isoformat() if due_date else None,
+                    },
+                )
             log = ReminderLog.objects.create(
                 key=key,
                 kind=kind,
                 stage=stage,
-                project=project,
-                form=form,
-                step=step,
+                project_id=getattr(project, "pk", project),
+                form_id=getattr(form, "pk", form),
+                step_id=getattr(step, "pk", step),
                 due_date=due_date,
+                event=event,
                 title=title[:200],
                 body=body,
                 url=url[:300],
                 created_at=now,
             )
             _notifications_create(log=log, recipients=recipients, now=now)
-            if deliver != "none":
-                transaction.on_commit(lambda: _deliver_after_commit(log.pk, deliver))
+            outbound = _outbound_create(log=log, recipients=recipients, category=category)
+            if not outbound:
+                log.status = DeliveryStatus.SENT
+                log.sent_at = now
+                log.save(update_fields=["status", "sent_at"])
+            elif deliver == "queue":
+                defer(event, DELIVER)
+            elif deliver == "inline":
+                log_id = log.pk
+                transaction.on_commit(lambda: reminder_deliver(log_id=log_id))
     except IntegrityError:
         if not ReminderLog.objects.filter(key=key).exists():
             raise
@@ -96,13 +194,12 @@ def notify(
     return log
 
 
-def _deliver_after_commit(log_id, how):
-    if how == "inline":
+@follow_up_handler(name=DELIVER, atomic=False)
+def deliver_event_notices(event):
+    """The outbox's handler: send every notice recorded for the event (each message marked as
+    it goes, so a rerun after a crash resumes where the last one stopped)."""
+    for log_id in ReminderLog.objects.filter(event=event).values_list("pk", flat=True):
         reminder_deliver(log_id=log_id)
-    else:
-        from .tasks import reminder_deliver as task
-
-        task.delay(log_id)
 
 
 def _claim(log_id, now) -> ReminderLog | None:
@@ -115,7 +212,7 @@ def _claim(log_id, now) -> ReminderLog | None:
         )
         if log is None or log.status == DeliveryStatus.SENT:
             return None
-        if log.status == DeliveryStatus.SENDING and log.claimed_at > now - STALE_CLAIM:
+        if log.status == DeliveryStatus.SENDING and log.claimed_at > now - _stale_claim():
             return None  # another worker is sending it right now
         if log.attempts >= MAX_ATTEMPTS:
             return None
@@ -126,50 +223,55 @@ def _claim(log_id, now) -> ReminderLog | None:
     return log
 
 
-def reminder_deliver(*, log_id, now=None) -> ReminderLog | None:
-    """Send a recorded notice by e-mail and to the recipients' department group robots.
+def _send(row, log):
+    if row.channel == Channel.EMAIL:
+        channels.email_send_one(row.address, title=log.title, body=log.body, url=log.url)
+    else:
+        payload = channels.webhook_payload(
+            row.address, title=log.title, body=log.body, link=log.url
+        )
+        channels.webhook_post(row.address, payload)
 
-    Each channel is marked when it succeeds, so a retry after a failure only redoes the channel
-    that failed. Returns the log, or None if there was nothing (left) to send.
+
+def reminder_deliver(*, log_id, now=None) -> ReminderLog | None:
+    """Send a recorded notice's outbound messages (e-mails, department group robots).
+
+    Each message is marked sent the moment it went out (its own commit), so a retry after a
+    failure — or after the worker died mid-batch — sends only what is still unsent. Returns the
+    log, or None if there was nothing (left) to send.
     """
     now = now or timezone.now()
     log = _claim(log_id, now)
     if log is None:
         return None
-    recipients = [
-        n.recipient
-        for n in log.notifications.select_related("recipient__department").order_by("id")
-    ]
     errors = []
-    if log.email_sent_at is None:
+    for row in OutboundMessage.objects.filter(log=log, sent_at__isnull=True).order_by("id"):
         try:
-            channels.email_send(recipients, title=log.title, body=log.body, url=log.url)
-            log.email_sent_at = timezone.now()
-        except Exception as exc:  # any mail backend error: keep it and retry later
-            logger.warning("reminder %s: e-mail failed: %s", log.key, exc)
-            errors.append(_("邮件发送失败：%(error)s") % {"error": exc})
-    if log.webhook_sent_at is None:
-        hooks = sorted(
-            {
-                u.department.webhook_url
-                for u in recipients
-                if u.department and u.department.webhook_url
-            }
+            _send(row, log)
+        except Exception as exc:  # any mail backend or robot error: keep it and retry later
+            logger.warning(
+                "notice %s: %s to %s failed: %s", log.key, row.channel, row.recipient, exc
+            )
+            label = _("邮件发送失败") if row.channel == Channel.EMAIL else _("群机器人发送失败")
+            errors.append(f"{label}：{exc}")
+            OutboundMessage.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1, error=str(exc)
+            )
+            continue
+        OutboundMessage.objects.filter(pk=row.pk).update(
+            sent_at=timezone.now(), attempts=row.attempts + 1, error=""
         )
-        failed = []
-        for url in hooks:
-            payload = channels.webhook_payload(url, title=log.title, body=log.body, link=log.url)
-            try:
-                channels.webhook_post(url, payload)
-            except channels.WebhookError as exc:
-                logger.warning("reminder %s: webhook failed: %s", log.key, exc)
-                failed.append(_("群机器人发送失败：%(error)s") % {"error": exc})
-        if failed:
-            errors.extend(failed)
-        else:
-            log.webhook_sent_at = timezone.now()
+    unsent = set(
+        OutboundMessage.objects.filter(log=log, sent_at__isnull=True).values_list(
+            "channel", flat=True
+        )
+    )
+    if Channel.EMAIL not in unsent and log.email_sent_at is None:
+        log.email_sent_at = timezone.now()
+    if Channel.ROBOT not in unsent and log.webhook_sent_at is None:
+        log.webhook_sent_at = timezone.now()
     log.error = "\n".join(str(e) for e in errors)
-    if errors:
+    if unsent:
         log.status = DeliveryStatus.FAILED
     else:
         log.status = DeliveryStatus.SENT
@@ -187,7 +289,7 @@ def deliveries_retry(*, now=None) -> int:
             status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.SENDING],
             created_at__lte=now - timedelta(minutes=1),
         )
-        .exclude(status=DeliveryStatus.SENDING, claimed_at__gt=now - STALE_CLAIM)
+        .exclude(status=DeliveryStatus.SENDING, claimed_at__gt=now - _stale_claim())
         .order_by("id")
         .values_list("id", flat=True)[:200]
     )
@@ -196,8 +298,6 @@ def deliveries_retry(*, now=None) -> int:
 
 def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:
     """An admin asks to send a failed or unfinished reminder again (attempts start over)."""
-    from sipm.errors import Refused
-
     if not acting_user.has_perm("notifications.change_reminderlog"):
         raise Refused(_("您没有重新发送提醒的权限。"))
     updated = (
@@ -209,7 +309,7 @@ def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:
 
 
 @in_company_language
-def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue"):
+def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue", event=None):
     """Tell everyone concerned that a budget change was approved [§18], once per change.
 
     Safe to call inside the approval's transaction (the notice then commits with it) and again
@@ -253,6 +353,8 @@ def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue"
             due_date=due,
             now=now,
             deliver=deliver,
+            event=event,
+            category=categories.BUDGET,
         )
         if log is not None:
             audit_append(

@@ -30,3 +30,11 @@ def reminder_deliver(log_id) -> bool:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def budget_change_notice(form_id) -> bool:
     return services.budget_change_notify(form_id=form_id, deliver="inline") is not None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def daily_digest(now_iso=None) -> int:
+    """Beat runs this at 18:30 (Shanghai): one summary e-mail per person who chose it."""
+    from .digest import digests_send
+
+    return digests_send(now=_when(now_iso))

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sipm.errors import NotVisible
+from sipm.errors import DomainError, NotVisible
 
+from .nudges import form_remind
+from .preferences import preference_set
 from .selectors import notifications_for, unread_count
 from .services import notification_mark_all_read, notification_mark_read
 
@@ -67,3 +69,36 @@ def notification_read_all(request):
 @require_GET
 def notification_badge(request):
     return render(request, "notifications/_badge.html", {"unread": unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def form_remind_view(request, pk):
+    """催办 from the form page."""
+    try:
+        log = form_remind(acting_user=request.user, form_id=pk)
+    except NotVisible:
+        raise Http404(_("表单不存在或无权查看。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        names = "、".join(str(n.recipient) for n in log.notifications.select_related("recipient"))
+        messages.success(request, _("已催办：%(names)s。") % {"names": names})
+    return redirect("form-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def preferences_save(request):
+    try:
+        preference_set(
+            acting_user=request.user,
+            email=request.POST.getlist("email"),
+            robot=request.POST.getlist("robot"),
+            daily_digest=request.POST.get("daily_digest") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("通知偏好已保存。"))
+    return redirect("profile")

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("项目")
+
+    def ready(self):
+        # The company's form kinds register with the engine; the engine then locks a form's
+        # project through the owner lock, and projects reacts to the engine's events
+        # (projects.lifecycle: stage moves and what an approved form decides).
+        from approvals import conditions, kinds
+
+        from . import forms, lifecycle  # noqa: F401  (importing registers)
+        from .discounts import discount_below_limit
+        from .services import lock_project
+
+        kinds.set_order(forms.KIND_ORDER)
+        kinds.register_owner_lock(lock_project)
+        conditions.register_op("discount_below_limit", discount_below_limit)

@@ -3,13 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import (
-    RETURN_VALUE,
-    ConcurrentTransitionMixin,
-    FSMField,
-    TransitionNotAllowed,
-    transition,
-)
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
 class Stage(models.TextChoices):
@@ -48,7 +42,15 @@ STAGE_ORDER = [
 ]
 STAGE_RANK = {stage: i for i, stage in enumerate(STAGE_ORDER)}
 OPEN_STAGES = STAGE_ORDER[:-1]
-ADVANCEABLE = STAGE_ORDER[1:-1]
+
+
+def _before(target):
+    """The open stages a forward move to `target` may start from."""
+    return [s for s in OPEN_STAGES if STAGE_RANK[s] < STAGE_RANK[target]]
+
+
+def _is_open(project) -> bool:
+    return project.stage in OPEN_STAGES
 
 
 class Project(ConcurrentTransitionMixin, models.Model):
@@ -133,25 +135,58 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def stage_reached(self, stage) -> bool:
         return self.stage in STAGE_RANK and STAGE_RANK[self.stage] >= STAGE_RANK[stage]
 
-    def can_advance_to(self, target) -> bool:
-        return (
-            self.stage in STAGE_RANK
-            and target in STAGE_RANK
-            and STAGE_RANK[target] > STAGE_RANK[self.stage]
-        )
+    # The lifecycle graph: one transition per event that moves a project (the form kinds'
+    # submissions and approvals, projects.lifecycle maps them). Bodies only set fields in
+    # memory; projects.services saves and logs. A move the graph does not allow raises
+    # TransitionNotAllowed. Later forms may skip optional stages (e.g. no pre-sales support),
+    # so each move starts from any open stage before its target.
+    @transition(field=stage, source=Stage.INITIATING, target=Stage.INITIATED, conditions=[_is_open])
+    def initiation_approved(self, *, when=None):
+        pass
 
-    # Transition bodies only set fields in memory; projects.services saves and logs.
-    @transition(
-        field=stage,
-        source=OPEN_STAGES,
-        target=RETURN_VALUE(*ADVANCEABLE, Stage.CLOSED),
-    )
-    def advance(self, target, *, when=None):
-        if not self.can_advance_to(target):
-            raise TransitionNotAllowed(f"{self.stage} → {target} is not forward")
-        if target == Stage.CLOSED:
-            self.closed_at = when
-        return target
+    @transition(field=stage, source=_before(Stage.PRESALES), target=Stage.PRESALES)
+    def presales_approved(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.QUOTING), target=Stage.QUOTING)
+    def quotation_submitted(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.BUDGETING), target=Stage.BUDGETING)
+    def budget_submitted(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.CONTRACTING), target=Stage.CONTRACTING)
+    def contract_submitted(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.SIGNED), target=Stage.SIGNED)
+    def contract_approved(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.COMMISSIONING), target=Stage.COMMISSIONING)
+    def commission_submitted(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.IMPLEMENTING), target=Stage.IMPLEMENTING)
+    def commission_approved(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.EVALUATING), target=Stage.EVALUATING)
+    def evaluation_submitted(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.SETTLING), target=Stage.SETTLING)
+    def evaluation_approved(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.HANDOVER), target=Stage.HANDOVER)
+    def final_accounts_approved(self, *, when=None):
+        pass
+
+    @transition(field=stage, source=_before(Stage.CLOSED), target=Stage.CLOSED)
+    def handover_approved(self, *, when=None):
+        self.closed_at = when
 
     @transition(field=stage, source=Stage.INITIATING, target=Stage.REJECTED)
     def reject_initiation(self, *, when):

@@ -1,25 +1,28 @@
-"""Writes to projects: creation from an initiation form, stage moves driven by form approvals,
-termination. Called from approvals.services inside their transaction."""
+"""Writes to projects: creation from an initiation form, stage moves driven by form events
+(projects.lifecycle subscribes to the engine's events), termination. Each runs inside the
+engine's transaction when called from a subscriber, and reports what it did with emit()."""
 
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from approvals.audit import audit_append
-from approvals.kinds import get_kind
 from approvals.numbering import next_number
+from core.events import emit
+from org.selectors import initiation_refusal, user_sees_all
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
+from workcal.calendar import add_working_days
 
 from .models import Project, Stage
+from .selectors import budget_change_recipients, budget_versions, project_visible_to
 
 PROJECT_PREFIX = "SI"
 
 
 def project_create_for_initiation(*, acting_user, data) -> Project:
-    from org.selectors import initiation_refusal
-
     refusal = initiation_refusal(acting_user)
     if refusal:
         raise Refused(refusal)
@@ -40,10 +43,16 @@ def project_create_for_initiation(*, acting_user, data) -> Project:
         project=project,
         payload={"number": project.number, "name": project.name},
     )
+    emit(
+        "project.created",
+        actor=acting_user,
+        project=project,
+        payload={"number": project.number, "name": project.name},
+    )
     return project
 
 
-def project_sync_from_initiation(*, project_id, data):
+def project_on_initiation_updated(*, project_id, data):
     """While the initiation is a draft, the project's name and client follow it."""
     Project.objects.filter(pk=project_id, stage=Stage.INITIATING).update(
         name=data.get("project_name") or _("（未命名项目）"),
@@ -54,69 +63,66 @@ def project_sync_from_initiation(*, project_id, data):
     )
 
 
-def _move(project, target, *, acting_user, when, form=None):
-    if not project.can_advance_to(target):
-        return False
-    old = project.stage
-    project.advance(target, when=when)
-    project.save()
-    audit_append(
-        verb="project.stage",
-        actor=acting_user,
-        project=project,
-        form=form,
-        payload={"from": old, "to": target},
-    )
-    return True
-
-
 def _locked(project_id) -> Project:
     return Project.objects.select_for_update().get(pk=project_id)
 
 
-def _move_for(form, target, *, acting_user, when):
-    if form.project_id and target:
-        _move(_locked(form.project_id), target, acting_user=acting_user, when=when, form=form)
+def _stage_changed(project, old, *, acting_user, when, form=None):
+    payload = {"from": old, "to": project.stage}
+    audit_append(
+        verb="project.stage", actor=acting_user, project=project, form=form, payload=payload
+    )
+    emit(
+        "project.stage_changed",
+        actor=acting_user,
+        project=project,
+        form=form,
+        when=when,
+        payload={**payload, "number": project.number, "name": project.name},
+    )
 
 
-def _deadlines_may_change(form, when):
-    from notifications.due import DEADLINE_KINDS, deadlines_changed
+def project_stage_move(*, project_id, transition, acting_user, when, form=None) -> bool:
+    """Fire one lifecycle transition (a Project method named in projects.lifecycle).
 
-    if form.kind in DEADLINE_KINDS:
-        deadlines_changed(form.project_id, when)
+    A project already at or past the transition's target (e.g. a corrected contract approved
+    again) stays where it is, and a closed or terminated project does not move: both are
+    no-moves, not errors. Any other move the graph does not allow is refused (Conflict)."""
+    project = _locked(project_id)
+    method = getattr(project, transition)
+    target = method._django_fsm.get_transition(project.stage)
+    if not project.is_open:
+        return False
+    if target is None:
+        targets = {t.target for t in method._django_fsm.transitions.values()}
+        if any(project.stage_reached(t) for t in targets):
+            return False
+        raise Conflict(
+            _("项目当前阶段为“%(s)s”，不能进行此阶段变更。") % {"s": project.get_stage_display()},
+            code="wrong_stage",
+        )
+    old = project.stage
+    try:
+        method(when=when)
+    except TransitionNotAllowed as exc:
+        raise Conflict(
+            _("项目当前阶段为“%(s)s”，不能进行此阶段变更。") % {"s": project.get_stage_display()},
+            code="wrong_stage",
+        ) from exc
+    project.save()
+    _stage_changed(project, old, acting_user=acting_user, when=when, form=form)
+    return True
 
 
-def project_on_form_submitted(*, form, acting_user, when):
-    _move_for(form, get_kind(form.kind).stage_on_submit, acting_user=acting_user, when=when)
-    _deadlines_may_change(form, when)
-
-
-def project_on_form_approved(*, form, acting_user, when):
-    _move_for(form, get_kind(form.kind).stage_on_approve, acting_user=acting_user, when=when)
-    _deadlines_may_change(form, when)
-
-
-def project_on_form_rejected(*, form, acting_user, when):
-    spec = get_kind(form.kind)
-    if not (form.project_id and spec.creates_project):
-        return
+def project_on_initiation_rejected(*, form, acting_user, when):
     project = _locked(form.project_id)
     if project.stage == Stage.INITIATING:
         project.reject_initiation(when=when)
         project.save()
-        audit_append(
-            verb="project.stage",
-            actor=acting_user,
-            project=project,
-            form=form,
-            payload={"from": Stage.INITIATING, "to": Stage.REJECTED},
-        )
+        _stage_changed(project, Stage.INITIATING, acting_user=acting_user, when=when, form=form)
 
 
 def project_terminate(*, acting_user, project_id, reason) -> Project:
-    from org.selectors import user_sees_all
-
-    from .selectors import project_visible_to
 
     reason = (reason or "").strip()
     if not reason:
@@ -141,6 +147,18 @@ def project_terminate(*, acting_user, project_id, reason) -> Project:
             project=project,
             payload={"from": old, "reason": reason},
         )
+        emit(
+            "project.stage_changed",
+            actor=acting_user,
+            project=project,
+            payload={
+                "from": old,
+                "to": project.stage,
+                "reason": reason,
+                "number": project.number,
+                "name": project.name,
+            },
+        )
     return project
 
 
@@ -161,6 +179,13 @@ def project_set_presales_lead(*, acting_user, project_id, lead_id, team_ids=(), 
         form=form,
         payload={"from": old, "to": lead_id, "team": list(team_ids)},
     )
+    emit(
+        "project.presales_lead_set",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"from": old, "to": lead_id, "team": list(team_ids), "name": project.name},
+    )
     return project
 
 
@@ -177,6 +202,13 @@ def project_mark_early_start(*, acting_user, project_id, form=None):
         project=project,
         form=form,
         payload={"early_start": True},
+    )
+    emit(
+        "project.early_start",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"name": project.name},
     )
     return project
 
@@ -199,16 +231,21 @@ def project_set_team(*, acting_user, project_id, manager_id, member_ids, form=No
             "members": {"from": old_members, "added": sorted(member_ids)},
         },
     )
+    emit(
+        "project.team_set",
+        actor=acting_user,
+        project=project,
+        form=form,
+        payload={"manager": manager_id, "members": sorted(member_ids), "name": project.name},
+    )
     return project
 
 
 def budget_change_announce(*, acting_user, form, when):
     """An approved budget change is told to everyone concerned within 1 working day [§18].
 
-    Records who is to be told and by when; the notification service delivers it."""
-    from workcal.calendar import add_working_days
-
-    from .selectors import budget_change_recipients, budget_versions
+    Records who is to be told and by when, and emits budget.changed: the notifications app
+    tells them (its subscriber records the notice as delivered to each)."""
 
     project = _locked(form.project_id)
     recipients = list(budget_change_recipients(project).values_list("pk", flat=True))
@@ -223,4 +260,17 @@ def budget_change_announce(*, acting_user, form, when):
         form=form,
         payload={"version": version, "recipients": recipients, "due": due.isoformat()},
     )
+    emit(
+        "budget.changed",
+        actor=acting_user,
+        project=project,
+        form=form,
+        when=when,
+        payload={"version": version, "recipients": recipients, "due": due.isoformat()},
+    )
     return recipients, due
+
+
+def lock_project(project_id) -> Project:
+    """The engine's owner lock (approvals.kinds.register_owner_lock): form → project order."""
+    return Project.objects.select_for_update().get(pk=project_id)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from approvals.api import FileDownloadView, FileUploadView, FormViewSet, QueueView
+from notifications import api as notification_api
 from org.api import MeView, TokenView
 from projects.api import PresalesEvaluationView, PresalesRecordView, ProjectViewSet
 
@@ -26,6 +27,27 @@ urlpatterns = [
         "forms/<int:pk>/presales-evaluation/",
         PresalesEvaluationView.as_view(),
         name="api-presales-evaluation",
+    ),
+    path(
+        "notifications/", notification_api.NotificationListView.as_view(), name="api-notifications"
+    ),
+    path(
+        "notifications/read-all/",
+        notification_api.NotificationReadAllView.as_view(),
+        name="api-notifications-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_api.PreferenceView.as_view(),
+        name="api-notification-preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_api.NotificationReadView.as_view(),
+        name="api-notification-read",
+    ),
+    path(
+        "forms/<int:pk>/remind/", notification_api.FormRemindView.as_view(), name="api-form-remind"
     ),
     *router.urls,
 ]

@@ -119,4 +119,10 @@ urlpatterns = [
         name="notifications-read-all",
     ),
     path("notifications/badge/", notification_views.notification_badge, name="notifications-badge"),
+    path(
+        "notifications/preferences/",
+        notification_views.preferences_save,
+        name="notification-preferences",
+    ),
+    path("forms/<int:pk>/remind/", notification_views.form_remind_view, name="form-remind"),
 ]

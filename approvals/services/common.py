@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext as _
 
+from core.events import emit
 from sipm.errors import InvalidInput, NotVisible
 
+from ..kinds import lock_owner
 from ..models import (
     Form,
 )
@@ -16,11 +18,31 @@ def locked_form(form_id, acting_user) -> Form:
     form = Form.objects.select_for_update().filter(pk=form_id).first()
     if form is None or not form_visible_to(acting_user, form):
         raise NotVisible(_("表单不存在或无权查看。"))
-    if form.project_id:
-        from projects.models import Project
-
-        list(Project.objects.select_for_update().filter(pk=form.project_id).values_list("pk"))
+    lock_owner(form.project_id)
     return form
+
+
+def emit_form(kind, form, *, actor, on_behalf_of=None, payload=None, when=None):
+    """Report what happened to a form on the event stream (core.events), in this transaction.
+
+    Every form event carries the form's number, kind, title and submitter, so subscribers can
+    word a message without reading the form again."""
+    base = {
+        "number": form.number,
+        "kind": form.kind,
+        "title": str(form.title),
+        "submitter": form.submitter_id,
+        "status": form.status,
+    }
+    return emit(
+        kind,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        project=form.project_id,
+        form=form,
+        payload={**base, **(payload or {})},
+        when=when,
+    )
 
 
 def bump_revision(form, *fields):

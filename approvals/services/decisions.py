@@ -20,7 +20,7 @@ from ..models import (
     StepKind,
     StepStatus,
 )
-from .common import locked_form, refuse_unowned
+from .common import emit_form, locked_form, refuse_unowned
 from .flow import activate_step, advance, round_steps
 
 
@@ -143,10 +143,11 @@ def form_decide(
             to_step=to_step,
             created_at=when,
         )
+        on_behalf_of = principal_id if principal_id != acting_user.pk else None
         audit_append(
             verb=f"form.decision.{decision}",
             actor=acting_user,
-            on_behalf_of=principal_id if principal_id != acting_user.pk else None,
+            on_behalf_of=on_behalf_of,
             form=form,
             project=form.project_id,
             payload={
@@ -158,6 +159,21 @@ def form_decide(
                 "to_step": to_step,
             },
         )
+        emit_form(
+            "form.decided",
+            form,
+            actor=acting_user,
+            on_behalf_of=on_behalf_of,
+            when=when,
+            payload={
+                "decision": decision,
+                "comment": comment,
+                "step": current.order,
+                "name": current.name,
+                "principal": principal_id,
+                "to_step": to_step,
+            },
+        )
         if decision == DecisionKind.APPROVE:
             approvals = len(decided) + 1
             needed = {
@@ -165,35 +181,49 @@ def form_decide(
                 StepKind.QUORUM: min(current.quorum or 1, len(assignees)),
             }.get(current.kind, 1)
             if approvals >= needed:
-                current.status = StepStatus.APPROVED
-                current.completed_at = when
+                current.approve(when=when)
                 current.save(update_fields=["status", "completed_at"])
                 advance(form, steps, current.order, when, actor=acting_user)
         elif decision == DecisionKind.REJECT:
-            current.status = StepStatus.REJECTED
-            current.completed_at = when
+            current.reject(when=when)
             current.save(update_fields=["status", "completed_at"])
             form.reject(when=when)
-            from projects.services import project_on_form_rejected
-
-            project_on_form_rejected(form=form, acting_user=acting_user, when=when)
-            if spec.on_rejected:
-                spec.on_rejected(form=form, acting_user=acting_user, when=when)
+            form.save()
+            emit_form(
+                "form.rejected",
+                form,
+                actor=acting_user,
+                on_behalf_of=on_behalf_of,
+                when=when,
+                payload={"comment": comment, "step": current.order, "name": current.name},
+            )
         else:
-            current.status = StepStatus.RETURNED
-            current.completed_at = when
+            current.send_back(when=when)
             current.save(update_fields=["status", "completed_at"])
             if to_step is None:
                 form.send_back()
             else:
                 for s in steps:
                     if to_step < s.order < current.order and s.status != StepStatus.SKIPPED:
-                        s.status = StepStatus.PENDING
+                        s.reopen()
                         s.save(update_fields=["status"])
-                current.status = StepStatus.PENDING
+                current.reopen()
                 current.save(update_fields=["status"])
                 target = next(s for s in steps if s.order == to_step)
                 activate_step(target, form, when, actor=acting_user)
+            emit_form(
+                "form.returned",
+                form,
+                actor=acting_user,
+                on_behalf_of=on_behalf_of,
+                when=when,
+                payload={
+                    "comment": comment,
+                    "step": current.order,
+                    "name": current.name,
+                    "to_step": to_step,
+                },
+            )
         form.revision += 1
         form.save()
     return form
@@ -211,9 +241,9 @@ def form_withdraw(*, acting_user, form_id) -> Form:
             )
         if Decision.objects.filter(form=form, step__round=form.round).exists():
             raise Conflict(_("已有审批意见，不能撤回。"))
-        form.steps.filter(round=form.round, status=StepStatus.ACTIVE).update(
-            status=StepStatus.CANCELLED
-        )
+        for step in form.steps.filter(round=form.round, status=StepStatus.ACTIVE):
+            step.cancel()
+            step.save(update_fields=["status"])
         form.withdraw()
         form.revision += 1
         form.save()
@@ -224,4 +254,5 @@ def form_withdraw(*, acting_user, form_id) -> Form:
             project=form.project_id,
             payload={"round": form.round},
         )
+        emit_form("form.withdrawn", form, actor=acting_user, payload={"round": form.round})
     return form

@@ -7,14 +7,14 @@ from sipm.errors import Conflict, InvalidInput, Refused
 
 from ..audit import audit_append
 from ..fields import clean_fields
-from ..kinds import get_kind
+from ..kinds import get_kind, lock_owner
 from ..models import (
     EDITABLE_STATUSES,
     Form,
     FormStatus,
 )
 from ..numbering import next_number
-from .common import bump_revision, locked_form, refuse_unowned
+from .common import bump_revision, emit_form, locked_form, refuse_unowned
 
 
 def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
@@ -24,9 +24,7 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
         if project is None and spec.needs_project and not spec.creates_project:
             raise InvalidInput(_("请选择项目。"), fields={"project": _("必填。")})
         if project is not None:
-            from projects.models import Project
-
-            project = Project.objects.select_for_update().get(pk=project.pk)
+            project = lock_owner(project.pk) or project
         if spec.may_start:
             refusal = spec.may_start(acting_user, project)
             if refusal:
@@ -40,10 +38,8 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
         if errors:
             raise InvalidInput(_("表单填写有误。"), fields=errors)
         values = {k: v for k, v in values.items() if v is not None}
-        if project is None and spec.creates_project:
-            from projects.services import project_create_for_initiation
-
-            project = project_create_for_initiation(acting_user=acting_user, data=values)
+        if project is None and spec.creates_project and spec.create_owner:
+            project = spec.create_owner(acting_user, values)
         form = Form.objects.create(
             kind=kind,
             number=next_number(spec.prefix),
@@ -59,6 +55,7 @@ def form_create(*, acting_user, kind: str, project=None, data=None) -> Form:
             project=project,
             payload={"kind": kind, "number": form.number, "data": values},
         )
+        emit_form("form.created", form, actor=acting_user)
     return form
 
 
@@ -86,10 +83,6 @@ def form_update(*, acting_user, form_id, data: dict, revision=None) -> Form:
         changed = {k: v for k, v in values.items() if form.data.get(k) != v}
         form.data = merged
         bump_revision(form, "data")
-        if spec.creates_project and form.project_id:
-            from projects.services import project_sync_from_initiation
-
-            project_sync_from_initiation(project_id=form.project_id, data=merged)
         audit_append(
             verb="form.updated",
             actor=acting_user,
@@ -97,6 +90,7 @@ def form_update(*, acting_user, form_id, data: dict, revision=None) -> Form:
             project=form.project_id,
             payload={"changed": changed},
         )
+        emit_form("form.updated", form, actor=acting_user, payload={"changed": sorted(changed)})
     return form
 
 
@@ -127,5 +121,11 @@ def form_correct(*, acting_user, form_id) -> Form:
             form=new,
             project=old.project_id,
             payload={"previous": old.pk, "previous_number": old.number, "kind": spec.slug},
+        )
+        emit_form(
+            "form.corrected",
+            new,
+            actor=acting_user,
+            payload={"previous": old.pk, "previous_number": old.number},
         )
     return new

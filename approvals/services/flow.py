@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.models import Department
 from sipm.errors import Conflict, InvalidInput, Refused
 from sipm.i18n import company_language
 from workcal.calendar import due_at
@@ -12,7 +13,7 @@ from .. import routing
 from ..audit import audit_append
 from ..fields import missing_required
 from ..hashing import data_hash
-from ..kinds import get_kind
+from ..kinds import get_kind, lock_owner
 from ..models import (
     EDITABLE_STATUSES,
     ChainTemplate,
@@ -22,7 +23,7 @@ from ..models import (
     StepAssignee,
     StepStatus,
 )
-from .common import bump_revision, locked_form
+from .common import bump_revision, emit_form, locked_form
 
 STEP_TEMPLATE_FIELDS = (
     "order",
@@ -51,11 +52,7 @@ def round_steps(form):
 def activate_step(step, form, when, *, actor=None, reason=""):
     with company_language():
         res = routing.resolve(step.approvers, form)
-    step.status = StepStatus.ACTIVE
-    step.passes += 1
-    step.activated_at = when
-    step.due_at = due_at(when, step.sla_days)
-    step.completed_at = None
+    step.activate(when=when, due_at=due_at(when, step.sla_days))
     step.next_reminder_at = when  # the reminder sweep looks at it from now on
     step.note = "；".join(n for n in (reason, res.note) if n)
     step.save()
@@ -65,18 +62,32 @@ def activate_step(step, form, when, *, actor=None, reason=""):
     )
     form.current_step = step.order
     if res.escalated:
+        payload = {
+            "step": step.order,
+            "name": step.name,
+            "note": res.note,
+            "to": [u.pk for u in res.users],
+        }
         audit_append(
-            verb="step.escalated",
-            actor=actor,
-            form=form,
-            project=form.project_id,
-            payload={
-                "step": step.order,
-                "name": step.name,
-                "note": res.note,
-                "to": [u.pk for u in res.users],
-            },
+            verb="step.escalated", actor=actor, form=form, project=form.project_id, payload=payload
         )
+        emit_form("step.escalated", form, actor=actor, payload=payload, when=when)
+    # Who the form now waits on, and by when: the to-do notices follow from this event.
+    emit_form(
+        "step.activated",
+        form,
+        actor=actor,
+        when=when,
+        payload={
+            "step": step.pk,
+            "order": step.order,
+            "name": step.name,
+            "assignees": [u.pk for u in res.users],
+            "due_at": step.due_at.isoformat() if step.due_at else None,
+            "sla_days": step.sla_days,
+            "pass": step.passes,
+        },
+    )
 
 
 def advance(form, steps, after_order, when, *, actor):
@@ -88,8 +99,7 @@ def advance(form, steps, after_order, when, *, actor):
         with company_language():
             applies, reason = routing.step_applies(step, form, spec)
         if not applies:
-            step.status = StepStatus.SKIPPED
-            step.note = reason
+            step.skip(reason=reason)
             step.save(update_fields=["status", "note"])
             continue
         activate_step(step, form, when, actor=actor, reason=reason if step.condition else "")
@@ -98,18 +108,21 @@ def advance(form, steps, after_order, when, *, actor):
     return None
 
 
+def _deadlines_may_change(form, when):
+    """委托书 / 决算 deadlines may have started or been met: the reminder sweep looks again."""
+    from notifications.due import DEADLINE_KINDS, deadlines_changed
+
+    if form.kind in DEADLINE_KINDS:
+        deadlines_changed(form.project_id, when)
+
+
 def _finish_approved(form, when, *, actor):
     spec = get_kind(form.kind)
     form.approve(when=when, data_hash=data_hash(form.data))
-    from org.models import Department
-
     depts = {d.code: d for d in Department.objects.filter(code__in=[c for c, _k in spec.copies])}
+    copies = [(depts[code], kind) for code, kind in spec.copies if code in depts]
     FormCopy.objects.bulk_create(
-        [
-            FormCopy(form=form, department=depts[code], kind=kind)
-            for code, kind in spec.copies
-            if code in depts
-        ],
+        [FormCopy(form=form, department=dept, kind=kind) for dept, kind in copies],
         ignore_conflicts=True,
     )
     audit_append(
@@ -119,16 +132,26 @@ def _finish_approved(form, when, *, actor):
         project=form.project_id,
         payload={"data_hash": form.approved_data_hash, "copies": [c for c, _k in spec.copies]},
     )
-    from projects.services import project_on_form_approved
-
-    project_on_form_approved(form=form, acting_user=actor, when=when)
-    from documents.tasks import render_approved_form
-
-    # The signed PDF is rendered once, after the approval is committed.
-    form_id = form.pk
-    transaction.on_commit(lambda: render_approved_form.delay(form_id), robust=True)
-    if spec.on_approved:
-        spec.on_approved(form=form, acting_user=actor, when=when)
+    # Subscribers read the approved form from the database: save it before they run.
+    form.save()
+    _deadlines_may_change(form, when)
+    emit_form(
+        "form.approved",
+        form,
+        actor=actor,
+        when=when,
+        payload={"data_hash": form.approved_data_hash},
+    )
+    if copies:
+        emit_form(
+            "form.copied",
+            form,
+            actor=actor,
+            when=when,
+            payload={
+                "copies": [{"department": d.pk, "code": d.code, "kind": k} for d, k in copies]
+            },
+        )
 
 
 def form_submit(*, acting_user, form_id, revision=None) -> Form:
@@ -145,9 +168,7 @@ def form_submit(*, acting_user, form_id, revision=None) -> Form:
             raise Conflict(_("表单已被更新，请刷新后再提交。"), code="stale")
         spec = get_kind(form.kind)
         if form.project_id and spec.gate:
-            from projects.models import Project
-
-            project = Project.objects.select_for_update().get(pk=form.project_id)
+            project = lock_owner(form.project_id)
             reason = spec.gate(project, form.data, form=form)
             if reason:
                 raise Conflict(reason, code="precondition")
@@ -180,9 +201,10 @@ def form_submit(*, acting_user, form_id, revision=None) -> Form:
                 "data_hash": data_hash(form.data),
             },
         )
-        from projects.services import project_on_form_submitted
-
-        project_on_form_submitted(form=form, acting_user=acting_user, when=when)
+        emit_form(
+            "form.submitted", form, actor=acting_user, when=when, payload={"round": form.round}
+        )
+        _deadlines_may_change(form, when)
         advance(form, steps, 0, when, actor=acting_user)
         form.save()
     return form

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
+from core.events import emit
+from org.selectors import users_with_role
 
-from ..hooks import fire_monthly_report
 from ..models import MonthlyReport
 from . import data
 from .pdf import PDF_TOP_PROJECTS, render_pdf
@@ -106,6 +107,12 @@ def monthly_report_generate(*, month: data.Month, acting_user=None) -> MonthlyRe
                 actor=acting_user,
                 payload={"month": month.label, "totals": summary["totals"]},
             )
+            # The in-app notice to 成本总监 and 总经理 [§4] follows from this event.
+            emit(
+                "report.monthly_ready",
+                actor=acting_user,
+                payload={"report": report.pk, "month": month.label, "totals": summary["totals"]},
+            )
     except IntegrityError:
         # Another worker stored this month first; its report stands.
         return MonthlyReport.objects.get(month=month.start)
@@ -113,8 +120,6 @@ def monthly_report_generate(*, month: data.Month, acting_user=None) -> MonthlyRe
 
 
 def _recipients() -> list[str]:
-    from org.selectors import users_with_role
-
     emails = []
     for code in RECIPIENT_ROLES:
         emails += [u.email for u in users_with_role(code) if u.email]
@@ -163,5 +168,4 @@ def monthly_report_notify(*, report_id) -> bool:
             verb="report.monthly_costs.sent",
             payload={"month": month.label, "to": recipients},
         )
-    transaction.on_commit(lambda: fire_monthly_report(report_id=report_id))
     return True

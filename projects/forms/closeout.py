@@ -9,7 +9,6 @@ from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 
 from .. import gates
-from ..models import Stage
 from ..selectors import latest_approved
 from .common import Errors, check_split, dec, fmt_money, money, performance_split, textarea
 
@@ -37,8 +36,6 @@ register(
         copies=(("PMO", "archive"),),
         may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_evaluation,
-        stage_on_submit=Stage.EVALUATING,
-        stage_on_approve=Stage.SETTLING,
         description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
     )
 )
@@ -115,7 +112,6 @@ register(
         may_start=gates.department_may_start("final_accounts", "FIN", gettext_lazy("财务部人员")),
         gate=gates.gate_final_accounts,
         validate=validate_final_accounts,
-        stage_on_approve=Stage.HANDOVER,
         description=gettext_lazy(
             "项目全部款项收回后，财务部在 5 个工作日内组织项目决算；决算表是部门业绩划分"
             "及销售提成的依据。"
@@ -153,7 +149,6 @@ register(
         copies=(("PMO", "archive"),),
         may_start=gates.may_start_handover,
         gate=gates.gate_handover,
-        stage_on_approve=Stage.CLOSED,
         description=gettext_lazy(
             "项目全部完成后，项目经理填写资料移交表，所有电子资料刻盘，与相关文档一起移交项目管理部存档。"
         ),

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from approvals.models import Form, FormStatus
+from org.models import Department
 
 from .. import gates
-from ..models import Stage
+from ..services import project_set_team
 from .common import Errors, as_date, check_split, dec, fmt_money, money, performance_split, text
 
 CONTRACT_FIELDS = (
@@ -34,8 +36,6 @@ CONTRACT_FIELDS = (
 
 
 def validate_contract(data, form=None):
-    from approvals.models import Form, FormStatus
-
     errors = Errors(CONTRACT_FIELDS)
     amount = dec(data.get("contract_amount"))
     if amount is not None and amount <= 0:
@@ -66,13 +66,6 @@ def validate_contract(data, form=None):
     return errors
 
 
-def contract_approved(*, form, acting_user, when):
-    # The payment schedule becomes finance's collection plan (回款) for the project.
-    from finance.services import payment_terms_from_contract
-
-    payment_terms_from_contract(form=form, acting_user=acting_user)
-
-
 register(
     FormKind(
         slug="contract",
@@ -84,9 +77,6 @@ register(
         may_start=gates.sales_may_start("contract"),
         gate=gates.gate_contract,
         validate=validate_contract,
-        stage_on_submit=Stage.CONTRACTING,
-        stage_on_approve=Stage.SIGNED,
-        on_approved=contract_approved,
         description=gettext_lazy(
             "销售人员填写，经销售部门、软件开发部、项目管理部、销售总监、技术团队负责人审核后，"
             "与《报价审批表》一起报总经理批准；批准后交项目管理部留存。"
@@ -115,8 +105,6 @@ COMMISSION_FIELDS = (
 
 
 def validate_commission(data, form=None):
-    from org.models import Department
-
     errors = Errors(COMMISSION_FIELDS)
     man_days = dec(data.get("man_days"))
     if man_days is not None and man_days <= 0:
@@ -132,8 +120,6 @@ def validate_commission(data, form=None):
 
 
 def commission_approved(*, form, acting_user, when):
-    from ..services import project_set_team
-
     members = set(form.data.get("members") or [])
     project_set_team(
         acting_user=acting_user,
@@ -155,9 +141,6 @@ register(
         may_start=gates.department_may_start("commission", "PMO", gettext_lazy("项目管理部人员")),
         gate=gates.gate_commission,
         validate=validate_commission,
-        stage_on_submit=Stage.COMMISSIONING,
-        stage_on_approve=Stage.IMPLEMENTING,
-        on_approved=commission_approved,
         description=gettext_lazy(
             "合同签订后 3 个工作日内由项目管理部（委托方）办理，项目经理和部门经理作为受托方签字，"
             "技术团队负责人在 2 个工作日内批准。一式三份：软件开发部、财务部、项目管理部各一份。"

@@ -9,7 +9,11 @@ from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 
 from .. import gates
-from ..models import Stage
+from ..services import (
+    project_create_for_initiation,
+    project_mark_early_start,
+    project_set_presales_lead,
+)
 from .common import Errors, money, not_before_today, positive, rate, text, textarea
 
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
@@ -46,6 +50,10 @@ def validate_initiation(data, form=None):
     return errors
 
 
+def create_project(acting_user, data):
+    return project_create_for_initiation(acting_user=acting_user, data=data)
+
+
 register(
     FormKind(
         slug="initiation",
@@ -56,10 +64,10 @@ register(
         copies=(("BD", "original"), ("FIN", "copy")),
         creates_project=True,
         needs_project=False,
+        create_owner=create_project,
         may_start=gates.may_start_initiation,
         gate=gates.gate_initiation,
         validate=validate_initiation,
-        stage_on_approve=Stage.INITIATED,
         description=gettext_lazy(
             "由负责项目的销售人员填报，经部门经理审核、成本总监审批售前费用、分管销售总监批准立项；"
             "特殊项目报总经理批准。批准后原件交商务拓展部存档，复印件抄送财务部。"
@@ -87,8 +95,6 @@ def validate_presales(data, form=None):
 
 
 def presales_approved(*, form, acting_user, when):
-    from ..services import project_set_presales_lead
-
     project_set_presales_lead(
         acting_user=acting_user,
         project_id=form.project_id,
@@ -110,8 +116,6 @@ register(
         may_start=gates.sales_may_start("presales"),
         gate=gates.gate_presales,
         validate=validate_presales,
-        stage_on_approve=Stage.PRESALES,
-        on_approved=presales_approved,
         description=gettext_lazy(
             "销售人员填写，部门经理签字后交技术服务部；技术服务部拟定售前负责人或团队，"
             "报技术团队负责人批准。售前结束后由售前负责人填写工作记录，交项目管理部评估。"
@@ -144,8 +148,6 @@ def validate_early_start(data, form=None):
 
 
 def early_start_approved(*, form, acting_user, when):
-    from ..services import project_mark_early_start
-
     project_mark_early_start(acting_user=acting_user, project_id=form.project_id, form=form)
 
 
@@ -160,7 +162,6 @@ register(
         may_start=gates.may_start_early_start,
         gate=gates.gate_early_start,
         validate=validate_early_start,
-        on_approved=early_start_approved,
         description=gettext_lazy(
             "未签合同需提前实施的项目：销售负责人与售前负责人明确工期与工日成本，销售总监预计"
             "合同签订日期并明确风险责任，项目管理部填写实施安排，技术团队负责人审批后报总经理批准。"

@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.conditions import discount_rate
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 
 from .. import gates
-from ..models import Stage
+from ..discounts import discount_rate
 from ..selectors import approved_forms, budget_figures, current_budget, signed_estimate_reports
+from ..services import budget_change_announce
 from .common import Errors, check_split, dec, money, performance_split, positive, textarea
 
 QUOTATION_FIELDS = (
@@ -83,7 +83,6 @@ register(
         gate=gates.gate_quotation,
         validate=validate_quotation,
         derive=derive_quotation,
-        stage_on_submit=Stage.QUOTING,
         description=gettext_lazy(
             "技术服务部提交经售前负责人签字的估算报告后由销售发起；项目管理部填写实施与维护工日，"
             "综合管理部提供外购成本，相关部门经理核定，技术团队负责人审核，销售总监决定对外报价；"
@@ -143,7 +142,6 @@ register(
         gate=gates.gate_budget,
         validate=validate_budget,
         derive=derive_budget,
-        stage_on_submit=Stage.BUDGETING,
         description=gettext_lazy(
             "报价审批通过后、合同审批之前由项目管理部发起，技术团队负责人、销售总监、成本总监"
             "共同发布，总经理批准后交财务部留存。"
@@ -173,17 +171,9 @@ def validate_budget_change(data, form=None):
 
 
 def budget_change_approved(*, form, acting_user, when):
-    from django.db import transaction
-
-    from notifications.tasks import budget_change_notice
-
-    from ..services import budget_change_announce
-
+    # Everyone concerned is told within 1 working day [§18]: budget_change_announce emits
+    # budget.changed and the notifications app tells them in the same transaction.
     budget_change_announce(acting_user=acting_user, form=form, when=when)
-    # Everyone concerned is told within 1 working day [§18]: right after the approval commits
-    # (the 15-minute scan is the safety net if the broker is down).
-    form_id = form.pk
-    transaction.on_commit(lambda: budget_change_notice.delay(form_id), robust=True)
 
 
 register(
@@ -198,7 +188,6 @@ register(
         gate=gates.gate_budget_change,
         validate=validate_budget_change,
         derive=derive_budget,
-        on_approved=budget_change_approved,
         description=gettext_lazy(
             "项目预算批准后需变更的，由成本总监发起，报总经理批准；批准后 1 个工作日内告知相关人员。"
         ),

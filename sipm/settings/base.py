@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "django_celery_beat",
+    "django_fsm",
     "django_htmx",
     "core",
     "org",

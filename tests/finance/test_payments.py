@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from approvals.models import AuditEvent
-from finance import hooks
+from core import events
 from finance.gates import final_accounts_gate
 from finance.models import Payment, PaymentTerm
 from finance.selectors import final_accounts_due, payment_status
@@ -132,7 +132,9 @@ def test_gate_opens_only_when_everything_is_collected(
     assert final_accounts_due(project) is None
 
     seen = []
-    hooks.on_payment_recorded(lambda payment_id: seen.append(payment_id))
+    events.subscribe("payment.recorded", name="test.payment_seen", sync=True)(
+        lambda event: seen.append(event.payload["payment"])
+    )
     _pay(org, project, first, "30000.00", "2025-02-10")
     _pay(org, project, second, "69999.99", "2025-02-28")
     assert "未收 0.01" in final_accounts_gate(project)
@@ -150,7 +152,7 @@ def test_gate_opens_only_when_everything_is_collected(
     }
     assert final_accounts_due(project) == date(2025, 3, 10)
     assert last.pk in seen
-    hooks._payment_hooks.clear()
+    events.unsubscribe("test.payment_seen")
 
 
 def test_payments_api(org, contracted, api):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from notifications import hooks
+from notifications import on_finance as hooks
 from notifications.models import Notification
 
 from .conftest import approved_contract, at, collect_everything, make_project

@@ -89,6 +89,7 @@ def test_beat_schedules_every_sipm_periodic_task(db):
         "notifications.tasks.reminders_scan": ("*/15", "*"),
         "workcal.tasks.calendar_missing_notice": ("0", "9"),
         "finance.tasks.monthly_cost_report": ("0", "20"),
+        "notifications.tasks.daily_digest": ("30", "18"),
     }
     rows = PeriodicTask.objects.filter(task__in=expected).select_related("crontab")
     assert {r.task: (r.crontab.minute, r.crontab.hour) for r in rows} == expected

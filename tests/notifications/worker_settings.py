@@ -9,7 +9,7 @@ import os
 
 from sipm.settings.test import *  # noqa: F403
 
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+_REDIS_TRANSPORT_OPTIONS = {
     # A message unacknowledged this long (seconds) counts as lost and is put back on its queue.
     "visibility_timeout": int(os.environ.get("SIPM_TEST_VISIBILITY_TIMEOUT", "2")),
     # Look for such messages every second (kombu: interval × throttle, default 10 × 10 s).
@@ -17,3 +17,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "unacked_mutex_expire": 5,
 }
+# Only Redis knows these (the embedded SQLAlchemy broker refuses unknown engine options).
+if str(os.environ.get("CELERY_BROKER_URL", "")).startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = _REDIS_TRANSPORT_OPTIONS
+
+# The outbox tests kill workers: claims older than this count as abandoned, and the relay takes
+# what a broker outage left behind without waiting (production: 5 minutes and 30 seconds).
+SIPM_OUTBOX_STALE_SECONDS = int(os.environ.get("SIPM_TEST_STALE_SECONDS", "3"))
+SIPM_OUTBOX_RELAY_GRACE_SECONDS = 0
+if os.environ.get("SIPM_TEST_MAIL_DIR"):
+    EMAIL_BACKEND = "tests.notifications.slow_mail.SlowFileBackend"
+    EMAIL_FILE_PATH = os.environ["SIPM_TEST_MAIL_DIR"]

@@ -1,11 +1,15 @@
-"""Reactions to money events (registered with finance.hooks in NotificationsConfig.ready).
+"""Notices about money: subscribers to finance's events (payment.recorded, report.monthly_ready).
 
-Both run after the finance transaction committed; each notice has its own key, so a repeated
-hook call sends nothing twice.
+They run inside the finance transaction (sync), so the in-app notice commits with the change;
+each notice has its own key, so a repeated call sends nothing twice.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.events import subscribe
+from finance.models import MonthlyReport, Payment
+from finance.selectors import final_accounts_due
 from org.selectors import users_with_role
 from sipm.i18n import in_company_language
 
@@ -18,11 +22,8 @@ REPORT_ROLES = ("COST_DIR", "GM")  # the month-end cost report goes to them [§4
 
 
 @in_company_language
-def final_accounts_started(*, payment_id):
+def final_accounts_started(*, payment_id, event=None):
     """When the last payment is in, tell 财务部 the final accounts are due [§27]."""
-    from finance.models import Payment
-    from finance.selectors import final_accounts_due
-
     payment = Payment.objects.select_related("project").filter(pk=payment_id).first()
     if payment is None:
         return None
@@ -40,14 +41,13 @@ def final_accounts_started(*, payment_id):
         url=project_url(project.pk),
         project=project,
         due_date=due,
+        event=event,
     )
 
 
 @in_company_language
-def monthly_report_ready(*, report_id):
+def monthly_report_ready(*, report_id, event=None):
     """Put the month-end cost report in the cost director's and the GM's inbox."""
-    from finance.models import MonthlyReport
-
     report = MonthlyReport.objects.filter(pk=report_id).first()
     if report is None:
         return None
@@ -58,12 +58,18 @@ def monthly_report_ready(*, report_id):
         kind="monthly_report",
         recipients=recipients,
         title=_("【月度成本报告】%(month)s") % {"month": month},
-        body=_("%(month)s 的项目费用统计分析报告已生成，并已通过邮件发送。") % {"month": month},
+        body=_("%(month)s 的项目费用统计分析报告已生成，报告文件同时通过邮件发送。")
+        % {"month": month},
+        url=f"{reverse('monthly-report')}?month={month}",
+        event=event,
     )
 
 
-def register():
-    from finance import hooks
+@subscribe("payment.recorded", name="notifications.final_accounts", sync=True)
+def on_payment_recorded(event):
+    final_accounts_started(payment_id=event.payload["payment"], event=event)
 
-    hooks.on_payment_recorded(final_accounts_started)
-    hooks.on_monthly_report(monthly_report_ready)
+
+@subscribe("report.monthly_ready", name="notifications.monthly_report", sync=True)
+def on_monthly_report(event):
+    monthly_report_ready(report_id=event.payload["report"], event=event)
