@@ -58,6 +58,18 @@ SUBMITTER = {
     "handover": "pm",
 }
 CATEGORIES = [c.value for c in CostCategory]
+# Where a project stands while a form of the kind waits, and once it is approved.
+STAGE_MOVES = {
+    "initiation": (None, Stage.INITIATED),
+    "presales": (None, Stage.PRESALES),
+    "quotation": (Stage.QUOTING, None),
+    "budget": (Stage.BUDGETING, None),
+    "contract": (Stage.CONTRACTING, Stage.SIGNED),
+    "commission": (Stage.COMMISSIONING, Stage.IMPLEMENTING),
+    "evaluation": (Stage.EVALUATING, Stage.SETTLING),
+    "final_accounts": (None, Stage.HANDOVER),
+    "handover": (None, Stage.CLOSED),
+}
 BIG_PROJECT_FORMS = 300
 CHUNK = 2000  # projects per write round
 
@@ -185,7 +197,11 @@ class Seeder:
             self.form(p, kind, at, waiting, slot, out)
             spec = get_kind(kind)
             target = (
-                spec.stage_on_submit if waiting else (spec.stage_on_approve or spec.stage_on_submit)
+                STAGE_MOVES.get(kind, (None, None))[0]
+                if waiting
+                else (
+                    STAGE_MOVES.get(kind, (None, None))[1] or STAGE_MOVES.get(kind, (None, None))[0]
+                )
             )
             if target:
                 stage = target
