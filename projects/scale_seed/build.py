@@ -195,7 +195,6 @@ class Seeder:
             if waiting:
                 at = self.now - timedelta(hours=r.randint(1, 48))
             self.form(p, kind, at, waiting, slot, out)
-            spec = get_kind(kind)
             target = (
                 STAGE_MOVES.get(kind, (None, None))[0]
                 if waiting
