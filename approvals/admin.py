@@ -377,7 +377,17 @@ class FormAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "created_at", "verb", "actor", "on_behalf_of", "form", "project")
+    list_display = (
+        "id",
+        "shard",
+        "seq",
+        "created_at",
+        "verb",
+        "actor",
+        "on_behalf_of",
+        "form",
+        "project",
+    )
     list_filter = ("verb",)
     search_fields = ("verb", "form__number", "project__number")
     list_select_related = ("actor", "on_behalf_of", "form", "project")

@@ -96,7 +96,7 @@ class FormViewSet(viewsets.GenericViewSet):
                 Prefetch(
                     "events",
                     queryset=AuditEvent.objects.select_related("actor", "on_behalf_of").order_by(
-                        "seq"
+                        "id"
                     ),
                 )
             )

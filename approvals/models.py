@@ -265,13 +265,24 @@ class FormStep(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder sweep next has to look at this step (its next reminder stage begins);
+    # null once the last reminder went out. See notifications.reminders.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["form", "round", "order"]
         constraints = [
             models.UniqueConstraint(fields=["form", "round", "order"], name="unique_form_step"),
         ]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            # The sweep's only read of steps: active ones whose next reminder is due.
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(status="active", next_reminder_at__isnull=False),
+                name="step_reminder_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.form_id}#{self.round}.{self.order} {self.name}"
@@ -436,16 +447,17 @@ class Attachment(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row locked by every audit append, so the hash chain has one order."""
+    """The head of one chain (shard = pk - 1) of the audit log; see approvals.audit."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
 
 class AuditEvent(models.Model):
-    """Append-only and hash-chained; on PostgreSQL a trigger refuses UPDATE and DELETE."""
+    """Append-only and hash-chained per shard; on PostgreSQL a trigger refuses UPDATE and DELETE."""
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    shard = models.PositiveSmallIntegerField(default=0)
+    seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
     verb = models.CharField(max_length=40)
     actor = models.ForeignKey(
@@ -465,9 +477,12 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
+        constraints = [
+            models.UniqueConstraint(fields=["shard", "seq"], name="unique_audit_shard_seq"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.verb}"

@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Importing a module registers its event subscribers (core.events); one line per area.
         from . import (  # noqa: F401
-            on_delivery,  # noqa: F401  (实施 event subscribers)
+            due,
+            on_delivery,
             on_finance,
             on_forms,
             on_projects,

@@ -1,8 +1,6 @@
 """Who is told: the person who owes a deadline, their manager, the GM, and the people concerned
 by a budget change. Reads only."""
 
-from django.db.models import Q
-
 from approvals.models import Decision, FormStep, StepAssignee, StepStatus
 from org.models import User
 from org.selectors import active_delegates_of, users_with_role
@@ -60,11 +58,14 @@ def step_owners(steps) -> dict[int, list]:
     steps = list(steps)
     if not steps:
         return {}
-    decided = set(
-        Decision.objects.filter(
-            Q(*[Q(step_id=s.pk, step_pass=s.passes) for s in steps], _connector=Q.OR)
-        ).values_list("step_id", "principal_id")
-    )
+    passes = {s.pk: s.passes for s in steps}
+    decided = {
+        (step_id, principal_id)
+        for step_id, step_pass, principal_id in Decision.objects.filter(
+            step_id__in=list(passes)
+        ).values_list("step_id", "step_pass", "principal_id")
+        if passes[step_id] == step_pass
+    }
     owners: dict[int, list] = {s.pk: [] for s in steps}
     rows = (
         StepAssignee.objects.filter(step__in=steps)

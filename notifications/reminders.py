@@ -5,13 +5,19 @@ Each reminder has a key (e.g. "step:12:pass:1:due"); `notify` records it at most
 that runs twice, two beat instances, or a task redelivered after a worker died send nothing twice.
 Reminders go out on working days between SIPM_REMINDER_HOURS (default 8–20 o'clock, Shanghai);
 what fell due meanwhile goes out at the next such scan.
+
+A run reads only what is due: steps by FormStep.next_reminder_at and projects by
+Project.next_deadline_at (partial indexes; see notifications.due), then moves each column to the
+start of its next reminder stage. Its queries depend on what is due, not on how many projects
+exist; one run at a time (an advisory lock), so a slow run never piles up behind another.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +25,7 @@ from approvals.models import Form, FormStatus, FormStep, StepStatus
 from projects.models import Project, Stage
 from sipm.i18n import in_company_language
 
-from . import people
+from . import due, people
 from .deadlines import (
     BUDGET_CHANGE_NOTICE,
     COMMISSION_APPROVE,
@@ -32,7 +38,7 @@ from .deadlines import (
 from .links import form_url, project_url
 from .models import ReminderLog, ReminderStage
 from .services import budget_change_notify, deliveries_retry, notify
-from .workdays import SHANGHAI, Workdays, start_of_day
+from .workdays import SHANGHAI, Workdays
 
 POLICY_KINDS = (COMMISSION_ISSUE, COMMISSION_APPROVE, FINAL_ACCOUNTS)
 # Projects whose policy deadlines can be running.
@@ -45,6 +51,8 @@ POLICY_STAGES = (
     Stage.SETTLING,
     Stage.HANDOVER,
 )
+# Steps and projects looked at per run at most; the rest wait for the next run (oldest first).
+SWEEP_BATCH = 2000
 # Budget changes approved longer ago than this (e.g. before SIPM went live) get no late notice.
 BUDGET_NOTICE_LOOKBACK = timedelta(days=30)
 
@@ -55,6 +63,7 @@ class ScanResult:
     budget_notices: int = 0
     retried: int = 0
     skipped_quiet_time: bool = False
+    skipped_busy: bool = False  # another sweep was still running
 
 
 def reminder_stage(*, now, due_date, due_moment, gm_moment, next_working_day):
@@ -102,30 +111,30 @@ def _names(users):
     return "、".join(str(u) for u in users) or _("（无人）")
 
 
-def _step_items(now, horizon):
-    steps = list(
-        FormStep.objects.filter(
-            status=StepStatus.ACTIVE,
-            form__status=FormStatus.IN_REVIEW,
-            due_at__isnull=False,
-            due_at__lt=horizon,
-        )
+def _due_steps(now):
+    """Active steps whose next reminder stage has begun (index range scan, at most a batch)."""
+    return list(
+        FormStep.objects.filter(status=StepStatus.ACTIVE, next_reminder_at__lte=now)
         .select_related("form__project")
-        .order_by("due_at", "id")
+        .order_by("next_reminder_at", "id")[:SWEEP_BATCH]
     )
-    owners = people.step_owners(steps)
-    for step in steps:
-        yield step_deadline(step, now), owners.get(step.pk, [])
 
 
-def _policy_items(now, horizon_date):
-    projects = Project.objects.filter(
-        Q(stage__in=POLICY_STAGES) | Q(forms__kind="commission", forms__status=FormStatus.IN_REVIEW)
-    ).distinct()
-    for project in projects:
-        for item in collect_deadlines(project, now=now, include_steps=False):
-            if item.kind in POLICY_KINDS and item.met_at is None and item.due_date <= horizon_date:
-                yield item, people.policy_owners(item.kind, item.form)
+def _due_projects(now):
+    return list(
+        Project.objects.filter(next_deadline_at__lte=now).order_by("next_deadline_at", "id")[
+            :SWEEP_BATCH
+        ]
+    )
+
+
+def _policy_items(project, now):
+    items = [
+        item
+        for item in collect_deadlines(project, now=now, include_steps=False)
+        if item.kind in POLICY_KINDS and item.met_at is None
+    ]
+    return [(item, people.policy_owners(item.kind, item.form)) for item in items]
 
 
 def _key(item, stage):
@@ -179,14 +188,76 @@ def _budget_notices(now) -> int:
     )
 
 
+def _remind(result, item, owners, gm_moment, now, days, gms):
+    today = now.astimezone(SHANGHAI).date()
+    stage = reminder_stage(
+        now=now,
+        due_date=item.due_date,
+        due_moment=item.due_moment,
+        gm_moment=gm_moment,
+        next_working_day=days.add(today, 1),
+    )
+    if stage is None:
+        return
+    recipients = _recipients(stage, owners, today, gms)
+    if not recipients:
+        return
+    key = _key(item, stage)
+    log = notify(
+        key=key,
+        kind=item.kind,
+        stage=stage,
+        recipients=recipients,
+        title=_title(stage, item.label),
+        body=_body(item, stage, owners),
+        url=form_url(item.form_id) if item.form_id else project_url(item.project_id),
+        project=item.project,
+        form=item.form,
+        step=item.step,
+        due_date=item.due_date,
+        now=now,
+        deliver="inline",
+    )
+    if log is not None:
+        result.recorded.append(key)
+
+
 def _in_reminder_hours(now) -> bool:
     start, end = getattr(settings, "SIPM_REMINDER_HOURS", (8, 20))
     return start <= now.astimezone(SHANGHAI).hour < end
 
 
-@in_company_language
+SWEEP_LOCK = 0x5199_0001  # the advisory lock key of the sweep (PostgreSQL)
+
+
+@contextmanager
+def _sweep_lock():
+    """One sweep at a time: a run that finds another still going returns at once instead of
+    piling up behind it (PostgreSQL advisory lock; elsewhere runs are not concurrent)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK])
+        got = cur.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK])
+
+
 def reminders_scan(*, now=None) -> ScanResult:
     """Send every reminder that is due now and not yet sent; see the module docstring."""
+    with _sweep_lock() as got:
+        if not got:
+            return ScanResult(skipped_busy=True)
+        return _scan(now=now)
+
+
+@in_company_language
+def _scan(*, now=None) -> ScanResult:
     now = now or timezone.now()
     result = ScanResult(budget_notices=_budget_notices(now))
     today = now.astimezone(SHANGHAI).date()
@@ -195,46 +266,35 @@ def reminders_scan(*, now=None) -> ScanResult:
         result.skipped_quiet_time = True
         result.retried = deliveries_retry(now=now)
         return result
-    next_working_day = days.add(today, 1)
-    horizon_date = next_working_day
-    horizon = start_of_day(horizon_date + timedelta(days=1))
     gms = people.gm_users()
-    items = [*_step_items(now, horizon), *_policy_items(now, horizon_date)]
-    for item, owners in items:
-        if item.kind == STEP:
-            due_time = item.due_moment.astimezone(SHANGHAI).timetz()
-            gm_moment = datetime.combine(days.add(item.due_date, 1), due_time)
-        else:
-            gm_moment = start_of_day(days.add(item.due_date, 1) + timedelta(days=1))
-        stage = reminder_stage(
-            now=now,
-            due_date=item.due_date,
-            due_moment=item.due_moment,
+    steps = _due_steps(now)
+    owners = people.step_owners([s for s in steps if s.form.status == FormStatus.IN_REVIEW])
+    for step in steps:
+        step.next_reminder_at = None
+        if step.form.status != FormStatus.IN_REVIEW or step.due_at is None:
+            continue
+        item = step_deadline(step, now)
+        gm_moment = due.gm_moment_of_step(days, item.due_date, item.due_moment)
+        _remind(result, item, owners.get(step.pk, []), gm_moment, now, days, gms)
+        step.next_reminder_at = due.next_boundary(
+            now=now, days=days, due_date=item.due_date, due_moment=item.due_moment,
             gm_moment=gm_moment,
-            next_working_day=next_working_day,
-        )
-        if stage is None:
-            continue
-        recipients = _recipients(stage, owners, today, gms)
-        if not recipients:
-            continue
-        key = _key(item, stage)
-        log = notify(
-            key=key,
-            kind=item.kind,
-            stage=stage,
-            recipients=recipients,
-            title=_title(stage, item.label),
-            body=_body(item, stage, owners),
-            url=form_url(item.form_id) if item.form_id else project_url(item.project_id),
-            project=item.project,
-            form=item.form,
-            step=item.step,
-            due_date=item.due_date,
-            now=now,
-            deliver="inline",
-        )
-        if log is not None:
-            result.recorded.append(key)
+        )  # fmt: skip
+    FormStep.objects.bulk_update(steps, ["next_reminder_at"])
+    projects = _due_projects(now)
+    for project in projects:
+        project.next_deadline_at = None
+        for item, item_owners in _policy_items(project, now):
+            gm_moment = due.gm_moment_of_policy(days, item.due_date)
+            _remind(result, item, item_owners, gm_moment, now, days, gms)
+            nxt = due.next_boundary(
+                now=now, days=days, due_date=item.due_date, due_moment=item.due_moment,
+                gm_moment=gm_moment,
+            )  # fmt: skip
+            if nxt is not None and (
+                project.next_deadline_at is None or nxt < project.next_deadline_at
+            ):
+                project.next_deadline_at = nxt
+    Project.objects.bulk_update(projects, ["next_deadline_at"])
     result.retried = deliveries_retry(now=now)
     return result

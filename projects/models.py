@@ -108,11 +108,22 @@ class Project(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # When the reminder sweep next has to look at the project's policy deadlines (委托书, 决算):
+    # set when a form or payment may have started or met one; see notifications.reminders.
+    next_deadline_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
+        indexes = [
+            models.Index(fields=["created_at"], name="project_created"),
+            models.Index(
+                fields=["next_deadline_at"],
+                condition=models.Q(next_deadline_at__isnull=False),
+                name="project_deadline_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"

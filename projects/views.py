@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -84,7 +86,7 @@ def home(request):
     activity = list(
         AuditEvent.objects.filter(form__submitter=user)
         .select_related("actor", "on_behalf_of", "form")
-        .order_by("-seq")[:HOME_LIST_TOP]
+        .order_by("-id")[:HOME_LIST_TOP]
     )
     creating = [k for k in all_kinds() if k.creates_project]
     # Counted once: the navigation badge reuses it.
@@ -200,7 +202,7 @@ def project_detail(request, pk):
         AuditEvent.objects.filter(project=project)
         .filter(Q(form__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
         .select_related("actor", "on_behalf_of", "form")
-        .order_by("-seq")[:30]
+        .order_by("-id")[:30]
     )
     timeline, side_way = _timeline(project)
     project.amount_text = money_text(project.estimated_amount)
@@ -292,29 +294,37 @@ def dashboard(request):
 
 
 def _pipeline():
-    """项目预计合同金额 of open projects by the month their contract is expected to be signed."""
+    """项目预计合同金额 of open projects by the month their contract is expected to be signed:
+    two aggregate queries, however many projects there are."""
     creating = [k.slug for k in all_kinds() if k.creates_project]
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    rows = (
-        Form.objects.filter(
-            kind__in=creating,
-            project__stage__in=OPEN_STAGES,
-            status__in=[FormStatus.IN_REVIEW, FormStatus.APPROVED],
-        )
-        .exclude(project__stage=Stage.INITIATING, status=FormStatus.APPROVED)
-        .order_by("created_at")
-        .values_list("project_id", "data", "project__estimated_amount")
-    )
+    statuses = [FormStatus.IN_REVIEW, FormStatus.APPROVED]
     # A corrected initiation replaces the earlier one: count each project once, latest wins.
-    latest = {pid: (data, amount) for pid, data, amount in rows}
-    for data, amount in latest.values():
-        month = str((data or {}).get("expected_sign_date") or "")[:7]
-        raw = amount if amount is not None else (data or {}).get("estimated_amount")
+    rows = (
+        Form.objects.filter(kind__in=creating, project__stage__in=OPEN_STAGES, status__in=statuses)
+        .exclude(project__stage=Stage.INITIATING, status=FormStatus.APPROVED)
+        .exclude(Exists(Form.objects.filter(previous=OuterRef("pk"), status__in=statuses)))
+        .annotate(month=Substr(KT("data__expected_sign_date"), 1, 7))
+        .order_by()
+    )
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for month, total in (
+        rows.filter(project__estimated_amount__isnull=False)
+        .values("month")
+        .annotate(total=Sum("project__estimated_amount"))
+        .values_list("month", "total")
+    ):
+        if month and len(month) == 7 and total is not None:
+            sums[month] += total
+    # Projects without an amount of their own (rare): the form's figure, checked here.
+    for month, raw in rows.filter(project__estimated_amount__isnull=True).values_list(
+        "month", KT("data__estimated_amount")
+    ):
         try:
             value = Decimal(str(raw)) if raw not in (None, "") else None
         except InvalidOperation:
             value = None
-        if len(month) == 7 and value is not None:
+        if month and len(month) == 7 and value is not None and value.is_finite():
             sums[month] += value
     months = sorted(sums)
-    return {"labels": months, "values": [str(sums[m]) for m in months]}
+    cents = Decimal("0.01")
+    return {"labels": months, "values": [str(sums[m].quantize(cents)) for m in months]}

@@ -31,5 +31,8 @@ urlpatterns = [
 handler404 = "sipm.api_errors.page_not_found"
 handler500 = "sipm.api_errors.server_error"
 
+if settings.SIPM_BENCH:
+    urlpatterns.insert(0, path("", include("sipm.bench")))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -57,6 +57,7 @@ def activate_step(step, form, when, *, actor=None, reason=""):
     with company_language():
         res = routing.resolve(step.approvers, form)
     step.activate(when=when, due_at=due_at(when, step.sla_days))
+    step.next_reminder_at = when  # the reminder sweep looks at it from now on
     step.note = "；".join(n for n in (reason, res.note) if n)
     step.save()
     StepAssignee.objects.filter(step=step).delete()

@@ -125,7 +125,7 @@ def _detail_context(request, form):
     steps = _route_rows(form, kind, [s for s in form.steps.all() if s.round == form.round])
     route, route_problem = _route(form, kind)
     decisions = list(form.decisions.all())
-    events = list(form.events.select_related("actor", "on_behalf_of").order_by("-seq")[:50])
+    events = list(form.events.select_related("actor", "on_behalf_of").order_by("-id")[:50])
     return {
         "form": form,
         "kind": kind,

@@ -41,3 +41,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Persistent connections, checked before reuse (a request never gets a dead connection).
+CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+CONN_HEALTH_CHECKS = True

@@ -49,8 +49,21 @@ def make_project(org, stage=Stage.SIGNED, **extra):
     return project
 
 
+# Rows written here bypass the services, so they tell the sweep themselves that a project's
+# deadlines may have changed (notifications.due), as of a moment before any scan of the tests.
+LONG_AGO = datetime(2000, 1, 1, tzinfo=SHANGHAI)
+
+
+def deadlines_touched(project):
+    from notifications.due import deadlines_changed
+
+    deadlines_changed(project.pk, LONG_AGO)
+
+
 def make_form(project, kind, *, status, submitter, data=None, submitted_at=None, closed_at=None):
     n = next(_numbers)
+    if project is not None:
+        deadlines_touched(project)
     return Form.objects.create(
         kind=kind,
         number=f"T-{kind}-{n}",
@@ -88,6 +101,7 @@ def collect_everything(project, contract, org, paid_on: date):
     term = PaymentTerm.objects.create(
         project=project, contract_form=contract, position=1, milestone="全款", amount=amount
     )
+    deadlines_touched(project)
     return Payment.objects.create(
         term=term, project=project, amount=amount, date=paid_on, entered_by=org["finance"]
     )
