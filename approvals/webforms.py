@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from org.codes import Dept, RoleCode
 from org.models import Department, User
 from sipm import values
 from sipm.errors import InvalidInput
@@ -77,9 +78,9 @@ class RowsField(forms.Field):
 # Who may be picked for a person field, by field name: department code, role code, or
 # department managers. Anything else: every active employee. Never the superuser.
 PEOPLE_SCOPES = {
-    "presales_lead": {"dept": "TS"},
-    "presales_team": {"dept": "TS"},
-    "project_manager": {"role": "PM"},
+    "presales_lead": {"dept": Dept.TS},
+    "presales_team": {"dept": Dept.TS},
+    "project_manager": {"role": RoleCode.PM},
     "dept_manager": {"manages": True},
 }
 

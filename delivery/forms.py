@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 from core.events import emit
+from org.codes import Dept
 from projects.forms.common import Errors, textarea
 from projects.gates import _closed, _duplicate, _first
 from projects.models import Stage
@@ -108,7 +109,7 @@ register(
         prefix="JH",
         fields=BASELINE_FIELDS,
         submitter_fields=frozenset(f.name for f in BASELINE_FIELDS),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=may_start_baseline,
         gate=gate_baseline,
         validate=validate_baseline,
@@ -180,7 +181,7 @@ register(
         prefix="XB",
         fields=CHANGE_FIELDS,
         submitter_fields=frozenset(f.name for f in CHANGE_FIELDS),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=_pm_may_start(gettext_lazy("需求变更申请")),
         gate=gate_change,
         description=gettext_lazy(
@@ -245,7 +246,7 @@ register(
         prefix="YSD",
         fields=ACCEPTANCE_FIELDS,
         submitter_fields=frozenset(f.name for f in ACCEPTANCE_FIELDS),
-        copies=(("PMO", "archive"), ("FIN", "copy")),
+        copies=((Dept.PMO, "archive"), (Dept.FIN, "copy")),
         may_start=_pm_may_start(gettext_lazy("验收单")),
         gate=gate_acceptance,
         validate=validate_acceptance,

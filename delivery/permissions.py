@@ -2,9 +2,10 @@
 
 from django.utils.translation import gettext as _
 
+from org.codes import Dept
 from org.selectors import user_sees_all
 
-PMO = "PMO"
+PMO = Dept.PMO
 
 
 def is_pmo(user) -> bool:

@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from org.codes import Dept, RoleCode
 from org.selectors import DIRECTOR_ROLE_CODES, user_has_role, user_sees_all
 
-FINANCE_DEPT = "FIN"
-FINANCE_ROLE = "FINANCE"
+FINANCE_DEPT = Dept.FIN
+FINANCE_ROLE = RoleCode.FINANCE
 
 
 def is_finance(user) -> bool:
@@ -19,7 +20,7 @@ def is_finance(user) -> bool:
 
 
 def is_pmo(user) -> bool:
-    return user.is_authenticated and user.is_active and user_has_role(user, "PMO")
+    return user.is_authenticated and user.is_active and user_has_role(user, RoleCode.PMO)
 
 
 def _on_team(user, project) -> bool:

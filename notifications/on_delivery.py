@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.events import subscribe
 from delivery.models import Risk
+from org.codes import Dept, RoleCode
 from org.models import User
 from org.selectors import users_with_role
 from projects.models import Project
@@ -51,7 +52,7 @@ def delivery_deviation(event):
     return notify(
         key=f"event:{event.pk}:deviation",
         kind="delivery_deviation",
-        recipients=[project.project_manager, *people.department_members("PMO")],
+        recipients=[project.project_manager, *people.department_members(Dept.PMO)],
         title=_("【进度偏差】%(name)s") % {"name": project.name},
         body=body,
         url=_delivery_url(project),
@@ -83,9 +84,9 @@ def risk_review_due(event):
 def change_approved(event):
     """An approved change that moves cost starts the budget change [§18]: 成本总监 is told."""
     project = _project(event)
-    recipients = [project.project_manager, *people.department_members("PMO")]
+    recipients = [project.project_manager, *people.department_members(Dept.PMO)]
     if event.payload.get("budget_change_required"):
-        recipients += list(users_with_role("COST_DIR"))
+        recipients += list(users_with_role(RoleCode.COST_DIR))
         body = _("需求变更已批准，费用影响 %(c)s 元：请成本总监发起项目预算变更。") % {
             "c": event.payload.get("cost_impact")
         }
@@ -107,9 +108,9 @@ def change_approved(event):
 def acceptance_recorded(event):
     project = _project(event)
     p = event.payload
-    recipients = [project.project_manager, project.sales_lead, *people.department_members("PMO")]
+    recipients = [project.project_manager, project.sales_lead, *people.department_members(Dept.PMO)]
     if p.get("final"):
-        recipients += people.department_members("FIN")
+        recipients += people.department_members(Dept.FIN)
     return notify(
         key=f"event:{event.pk}:acceptance",
         kind="acceptance",

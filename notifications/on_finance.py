@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.events import subscribe
 from finance.models import MonthlyReport, Payment
 from finance.selectors import final_accounts_due
+from org.codes import MONTHLY_REPORT_ROLES
 from org.selectors import users_with_role
 from sipm.i18n import in_company_language
 
@@ -18,7 +19,7 @@ from .deadlines import FINAL_ACCOUNTS
 from .links import project_url
 from .services import notify
 
-REPORT_ROLES = ("COST_DIR", "GM")  # the month-end cost report goes to them [§4]
+REPORT_ROLES = MONTHLY_REPORT_ROLES  # the month-end cost report goes to them [§4]
 
 
 @in_company_language

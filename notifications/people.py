@@ -2,16 +2,17 @@
 by a budget change. Reads only."""
 
 from approvals.models import Decision, FormStep, StepAssignee, StepStatus
+from org.codes import Dept, RoleCode
 from org.models import User
 from org.selectors import active_delegates_of, users_with_role
 from projects.selectors import budget_change_recipients
 
 # Who owes each policy deadline when no approval step names them.
 OWNER_DEPARTMENTS = {
-    "commission_issue": "PMO",  # 项目管理部 issues the commission [§22]
-    "final_accounts": "FIN",  # 财务部 makes the final accounts [§27]
+    "commission_issue": Dept.PMO,  # 项目管理部 issues the commission [§22]
+    "final_accounts": Dept.FIN,  # 财务部 makes the final accounts [§27]
 }
-COMMISSION_APPROVER_ROLE = "TECH_LEAD"  # 技术团队负责人 approves the commission [§22]
+COMMISSION_APPROVER_ROLE = RoleCode.TECH_LEAD  # 技术团队负责人 approves the commission [§22]
 
 
 def _active(users):
@@ -24,7 +25,7 @@ def _active(users):
 
 
 def gm_users():
-    return list(users_with_role("GM").select_related("department__manager"))
+    return list(users_with_role(RoleCode.GM).select_related("department__manager"))
 
 
 def managers_of(users, gms=None) -> list:
@@ -107,5 +108,5 @@ def budget_change_audience(project) -> list:
     """Everyone concerned by a budget change [§18]: the people projects.selectors names (team,
     sales lead, directors, 财务部, GM), plus 项目管理部, which runs the budget process."""
     people = list(budget_change_recipients(project).select_related("department__manager"))
-    people += department_members("PMO")
+    people += department_members(Dept.PMO)
     return _active(people)

@@ -2,9 +2,10 @@
 
 from django.utils import timezone
 
+from .codes import DIRECTOR_ROLES, RoleCode
 from .models import Delegation, InitiationRule, RoleAssignment, User
 
-DIRECTOR_ROLE_CODES = ("GM", "SALES_DIR", "COST_DIR", "TECH_LEAD")
+DIRECTOR_ROLE_CODES = DIRECTOR_ROLES
 
 
 def users_with_role(code: str):
@@ -99,7 +100,7 @@ def initiation_refusal(user) -> str | None:
     for rule in rules:
         if user.position < rule.min_position:
             continue
-        if rule.sales_only and not user_has_role(user, "SALES"):
+        if rule.sales_only and not user_has_role(user, RoleCode.SALES):
             continue
         return None
     return _(

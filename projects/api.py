@@ -16,6 +16,7 @@ from approvals.fields import MAX_ID
 from approvals.models import Form
 from approvals.selectors import forms_visible_to
 from org.api import ApiPagination
+from org.codes import Dept
 from sipm.errors import NotVisible
 
 from . import selectors, services
@@ -181,7 +182,7 @@ class PresalesEvaluationView(APIView):
         body.is_valid(raise_exception=True)
         # 项目管理部 evaluates every pre-sales job [§8] though the form is not copied to it.
         user = request.user
-        if user.department is None or user.department.code != "PMO":
+        if user.department is None or user.department.code != Dept.PMO:
             _visible_form_id(user, pk)
         record = presales_evaluate(
             acting_user=user,

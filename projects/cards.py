@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from approvals.cards import Figure, register_card, register_prefetch
 from approvals.models import DiscountLimit, Form, FormStatus
 from approvals.webforms import money_text
+from org.codes import RoleCode
 from org.selectors import user_has_role, users_with_role
 from sipm.values import to_decimal
 
@@ -30,14 +31,14 @@ def _budget_total(data):
 
 def prefetch(forms, user):
     project_ids = {f.project_id for f in forms if f.project_id}
-    ctx = {"is_gm": user_has_role(user, "GM"), "budget": {}, "quote": {}, "contract": {}}
+    ctx = {"is_gm": user_has_role(user, RoleCode.GM), "budget": {}, "quote": {}, "contract": {}}
     if any(f.kind == "quotation" for f in forms):
         own = DiscountLimit.objects.filter(user=user).values_list("min_rate", flat=True).first()
         if own is None:
             own = min(
-                DiscountLimit.objects.filter(user__in=users_with_role("SALES_DIR")).values_list(
-                    "min_rate", flat=True
-                ),
+                DiscountLimit.objects.filter(
+                    user__in=users_with_role(RoleCode.SALES_DIR)
+                ).values_list("min_rate", flat=True),
                 default=None,
             )
         ctx["discount_limit"] = own

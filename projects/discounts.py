@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from approvals.models import DiscountLimit
+from org.codes import RoleCode
 from org.models import Role
 from org.selectors import users_with_role
 
@@ -44,7 +45,7 @@ def _fmt_pct(value: Decimal) -> str:
 
 def discount_below_limit(condition, data) -> tuple[bool, str]:
     rate = discount_rate(data)
-    role_code = condition.get("role", "SALES_DIR")
+    role_code = condition.get("role", RoleCode.SALES_DIR)
     role = Role.objects.filter(code=role_code).first()
     role_name = role.name if role else role_code
     limit = role_discount_limit(role_code)

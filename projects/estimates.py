@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from approvals.attachments import register_project_file_source
 from approvals.audit import audit_append
 from approvals.models import Attachment
+from org.codes import Dept
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 
 from .models import EstimateReport, Project
 from .selectors import has_approved
 
-ESTIMATE_DEPARTMENT = "TS"
+ESTIMATE_DEPARTMENT = Dept.TS
 
 
 def estimate_report_upload(*, acting_user, project_id, attachment_id, title="") -> EstimateReport:

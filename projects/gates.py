@@ -9,6 +9,7 @@ code "precondition" (409). Gates read approved forms, not the stage, so the earl
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from org.codes import RoleCode
 from org.selectors import initiation_refusal, user_has_role
 
 from .models import Stage
@@ -39,7 +40,7 @@ def _sales_of_project(user, project) -> bool:
     if project.sales_lead_id == user.pk:
         return True
     return (
-        user_has_role(user, "SALES")
+        user_has_role(user, RoleCode.SALES)
         and project.department_id is not None
         and user.department_id == project.department_id
     )
@@ -72,7 +73,7 @@ def department_may_start(kind, code, who):
 
 
 def may_start_budget_change(user, project):
-    if user_has_role(user, "COST_DIR"):
+    if user_has_role(user, RoleCode.COST_DIR):
         return None
     return _("只有成本总监可以发起预算变更。")
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
+from org.codes import Dept
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 
 from .models import PresalesRecord
@@ -62,7 +63,7 @@ def presales_evaluate(*, acting_user, form_id, evaluation) -> PresalesRecord:
     evaluation = _text(evaluation, "evaluation")
     with transaction.atomic():
         form = _approved_presales(form_id)
-        if acting_user.department is None or acting_user.department.code != "PMO":
+        if acting_user.department is None or acting_user.department.code != Dept.PMO:
             raise Refused(_("售前支持工作评估由项目管理部进行。"))
         record = PresalesRecord.objects.select_for_update().filter(form=form).first()
         if record is None:

@@ -1,6 +1,7 @@
 """Reads of projects with visibility: a project is seen by whoever sees one of its forms, its
 team, directors, the GM, admins, and roles that run every project (项目管理部, 财务)."""
 
+from org.codes import DIRECTOR_ROLES, Dept
 from org.selectors import user_sees_all_projects
 
 from .models import Project
@@ -168,11 +169,11 @@ def budget_change_recipients(project):
     by_role = User.objects.filter(
         is_active=True,
         role_assignments__active=True,
-        role_assignments__role__code__in=("GM", "SALES_DIR", "COST_DIR", "TECH_LEAD"),
+        role_assignments__role__code__in=DIRECTOR_ROLES,
     )
     ids |= set(by_role.values_list("pk", flat=True))
     ids |= set(
-        User.objects.filter(is_active=True, department__code="FIN").values_list("pk", flat=True)
+        User.objects.filter(is_active=True, department__code=Dept.FIN).values_list("pk", flat=True)
     )
     ids.discard(None)
     return User.objects.filter(pk__in=ids, is_active=True).order_by("id")

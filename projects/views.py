@@ -21,6 +21,7 @@ from approvals.kinds import all_kinds
 from approvals.models import EDITABLE_STATUSES, AuditEvent, Form, FormStatus, FormStep, StepStatus
 from approvals.selectors import forms_visible_to, queue_for
 from approvals.webforms import money_text
+from org.codes import RoleCode
 from org.selectors import user_has_role, user_sees_all
 from sipm.errors import DomainError
 
@@ -42,7 +43,7 @@ def _optional(module, name):
 
 
 def may_see_dashboard(user) -> bool:
-    return user.is_authenticated and (user_sees_all(user) or user_has_role(user, "FINANCE"))
+    return user.is_authenticated and (user_sees_all(user) or user_has_role(user, RoleCode.FINANCE))
 
 
 def _notifications(user):

@@ -21,6 +21,7 @@ from approvals.models import Form, FormStatus
 from approvals.selectors import forms_visible_to
 from approvals.services import form_create
 from approvals.webforms import store_attachment, upload_limits_text
+from org.codes import Dept
 from org.models import User
 from sipm.errors import DomainError, InvalidInput
 
@@ -29,7 +30,7 @@ from .models import Project
 from .presales import presales_evaluate, presales_record_work
 from .selectors import estimate_reports, projects_visible_to
 
-PMO = "PMO"
+PMO = Dept.PMO
 
 
 def visible_project(user, pk) -> Project:

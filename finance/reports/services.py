@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_append
 from core.events import emit
+from org.codes import MONTHLY_REPORT_ROLES
 from org.selectors import users_with_role
 
 from ..models import MonthlyReport
@@ -22,7 +23,7 @@ from .xlsx import XlsxSink
 logger = logging.getLogger(__name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-RECIPIENT_ROLES = ("COST_DIR", "GM")
+RECIPIENT_ROLES = MONTHLY_REPORT_ROLES
 
 
 def file_name(month: data.Month, ext: str) -> str:

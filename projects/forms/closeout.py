@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 from finance import prefill, proposals
+from org.codes import Dept
 
 from .. import gates
 from ..selectors import latest_approved
@@ -59,8 +60,10 @@ register(
         prefix="PG",
         fields=EVALUATION_FIELDS,
         submitter_fields=frozenset(f.name for f in EVALUATION_FIELDS),
-        copies=(("PMO", "archive"),),
-        may_start=gates.department_may_start("evaluation", "PMO", gettext_lazy("项目管理部人员")),
+        copies=((Dept.PMO, "archive"),),
+        may_start=gates.department_may_start(
+            "evaluation", Dept.PMO, gettext_lazy("项目管理部人员")
+        ),
         gate=gate_evaluation,
         extra={"initial": lambda _spec, project: evaluation_prefill(project)},
         description=gettext_lazy("项目实施完毕后，由项目管理部组织对项目实施情况进行评估。"),
@@ -241,8 +244,10 @@ register(
             for f in FINAL_ACCOUNTS_FIELDS + FINAL_ACCOUNTS_CHANGE_FIELDS[:1]
             if f.name not in FINAL_ACCOUNTS_SYSTEM
         ),
-        copies=(("FIN", "archive"),),
-        may_start=gates.department_may_start("final_accounts", "FIN", gettext_lazy("财务部人员")),
+        copies=((Dept.FIN, "archive"),),
+        may_start=gates.department_may_start(
+            "final_accounts", Dept.FIN, gettext_lazy("财务部人员")
+        ),
         gate=gates.gate_final_accounts,
         validate=validate_final_accounts,
         extra={
@@ -302,7 +307,7 @@ register(
         prefix="YJ",
         fields=HANDOVER_FIELDS,
         submitter_fields=frozenset(f.name for f in HANDOVER_FIELDS),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=gates.may_start_handover,
         gate=gates.gate_handover,
         validate=validate_handover,

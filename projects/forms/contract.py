@@ -9,6 +9,7 @@ from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 from approvals.models import Form, FormStatus
 from finance import prefill, proposals
+from org.codes import Dept
 from org.models import Department
 
 from .. import gates
@@ -94,7 +95,7 @@ register(
         + CONTRACT_SYSTEM_FIELDS
         + CONTRACT_CHANGE_FIELDS[1:],
         submitter_fields=frozenset(f.name for f in CONTRACT_FIELDS + CONTRACT_CHANGE_FIELDS[:1]),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=gates.sales_may_start("contract"),
         gate=gates.gate_contract,
         validate=validate_contract,
@@ -194,8 +195,10 @@ register(
         submitter_fields=frozenset(
             f.name for f in COMMISSION_FIELDS + COMMISSION_CHANGE_FIELDS[:1]
         ),
-        copies=(("DEV", "copy"), ("FIN", "copy"), ("PMO", "archive")),
-        may_start=gates.department_may_start("commission", "PMO", gettext_lazy("项目管理部人员")),
+        copies=((Dept.DEV, "copy"), (Dept.FIN, "copy"), (Dept.PMO, "archive")),
+        may_start=gates.department_may_start(
+            "commission", Dept.PMO, gettext_lazy("项目管理部人员")
+        ),
         gate=gates.gate_commission,
         validate=validate_commission,
         extra={

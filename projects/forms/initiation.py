@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from org.codes import Dept
 
 from .. import gates
 from ..services import (
@@ -61,7 +62,7 @@ register(
         prefix="LX",
         fields=INITIATION_FIELDS,
         submitter_fields=frozenset(f.name for f in INITIATION_FIELDS),
-        copies=(("BD", "original"), ("FIN", "copy")),
+        copies=((Dept.BD, "original"), (Dept.FIN, "copy")),
         creates_project=True,
         needs_project=False,
         create_owner=create_project,
@@ -124,7 +125,7 @@ register(
         fields=PRESALES_FIELDS,
         submitter_fields=frozenset({"work_content", "required_by"}),
         # The lead's own copy is the work record (PresalesRecord); 技术服务部 archives one [§7].
-        copies=(("TS", "archive"), ("PMO", "copy")),
+        copies=((Dept.TS, "archive"), (Dept.PMO, "copy")),
         may_start=gates.sales_may_start("presales"),
         gate=gates.gate_presales,
         validate=validate_presales,
@@ -170,7 +171,7 @@ register(
         prefix="TQ",
         fields=EARLY_START_FIELDS,
         submitter_fields=frozenset({"duration_days", "man_days", "man_day_cost"}),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=gates.may_start_early_start,
         gate=gates.gate_early_start,
         validate=validate_early_start,

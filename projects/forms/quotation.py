@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from org.codes import Dept
 
 from .. import gates
 from ..discounts import discount_rate
@@ -78,7 +79,7 @@ register(
         submitter_fields=frozenset(
             {"estimate_report", "list_price", "sales_expense", "quote_amount", "reestimate_reason"}
         ),
-        copies=(("PMO", "archive"),),
+        copies=((Dept.PMO, "archive"),),
         may_start=gates.sales_may_start("quotation"),
         gate=gates.gate_quotation,
         validate=validate_quotation,
@@ -137,8 +138,8 @@ register(
         prefix="YS",
         fields=BUDGET_FIELDS,
         submitter_fields=BUDGET_NAMES,
-        copies=(("FIN", "archive"),),
-        may_start=gates.department_may_start("budget", "PMO", gettext_lazy("项目管理部人员")),
+        copies=((Dept.FIN, "archive"),),
+        may_start=gates.department_may_start("budget", Dept.PMO, gettext_lazy("项目管理部人员")),
         gate=gates.gate_budget,
         validate=validate_budget,
         derive=derive_budget,
@@ -183,7 +184,7 @@ register(
         prefix="YB",
         fields=BUDGET_CHANGE_FIELDS,
         submitter_fields=frozenset(f.name for f in BUDGET_CHANGE_FIELDS),
-        copies=(("FIN", "archive"),),
+        copies=((Dept.FIN, "archive"),),
         may_start=gates.may_start_budget_change,
         gate=gates.gate_budget_change,
         validate=validate_budget_change,
