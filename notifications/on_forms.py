@@ -189,3 +189,22 @@ def copies_delivered(event):
             )
         )
     return logs
+
+
+@subscribe("form.commented", name="notifications.mentioned", sync=True)
+@in_company_language
+def mentioned(event):
+    """People @mentioned in a comment (only those who can see the form are named)."""
+    mentions = event.payload.get("mentions") or []
+    if not mentions:
+        return None
+    return _notice(
+        event,
+        "mentioned",
+        recipients=_users(mentions),
+        title=_("%(who)s 在 %(number)s 中提到了您")
+        % {"who": _who(event.actor), "number": event.payload.get("number", "")},
+        body=event.payload.get("body", ""),
+        category=categories.NUDGE,
+        kind="mention",
+    )

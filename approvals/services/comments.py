@@ -14,6 +14,7 @@ from sipm.errors import InvalidInput, NotVisible
 from ..audit import audit_append
 from ..models import Form, FormComment
 from ..selectors import forms_visible_to
+from .common import emit_form
 
 COMMENT_MAX = 2000
 MENTION = re.compile(r"@([\w\u4e00-\u9fff.\-]{1,50})")
@@ -26,26 +27,6 @@ def mentioned_in(body: str):
         return User.objects.none()
     return User.objects.filter(is_active=True, is_superuser=False).filter(
         Q(username__in=names) | Q(display_name__in=names)
-    )
-
-
-def _notify_mentioned(*, comment, recipients):
-    """The one place that tells mentioned people; the event stream will take this over.
-    Imported here because notifications sits above the engine."""
-    from notifications.links import form_url
-    from notifications.services import notify
-
-    form = comment.form
-    notify(
-        key=f"comment:{comment.pk}",
-        kind="mention",
-        recipients=recipients,
-        title=_("%(who)s 在 %(number)s 中提到了您")
-        % {"who": comment.author, "number": form.number},
-        body=comment.body[:500],
-        url=form_url(form.pk),
-        project=form.project if form.project_id else None,
-        form=form,
     )
 
 
@@ -90,6 +71,10 @@ def form_comment_add(*, acting_user, form_id, body, mention_ids=()) -> tuple[For
             project=form.project_id,
             payload={"comment": comment.pk, "mentions": [u.pk for u in seeing]},
         )
-        if seeing:
-            _notify_mentioned(comment=comment, recipients=seeing)
+        emit_form(
+            "form.commented",
+            form,
+            actor=acting_user,
+            payload={"comment": comment.pk, "body": body[:500], "mentions": [u.pk for u in seeing]},
+        )
     return comment, unseeing
