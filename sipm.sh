@@ -30,7 +30,7 @@ usage() {
 Usage: ./sipm.sh start          run SIPM at http://localhost:$PORT/ (Ctrl-C stops everything)
        ./sipm.sh test [ARGS…]   run the test suite; ARGS are passed to pytest
        ./sipm.sh build          the production build check (npm ci, collectstatic, check --deploy)
-       ./sipm.sh lint           ruff check, ruff format --check, makemigrations --check
+       ./sipm.sh lint           ruff check, ruff format --check, makemigrations --check, layers, mypy
 
 Environment: DATABASE_URL, CELERY_BROKER_URL (default: SQLite files in var/),
              SIPM_PORT (default 8000), SIPM_SKIP_APT=1 (do not check system packages).
@@ -154,6 +154,10 @@ cmd_lint() {
     "$VENV/bin/ruff" format --check .
     say "makemigrations --check"
     DJANGO_SETTINGS_MODULE=sipm.settings.test "$PY" manage.py makemigrations --check --dry-run
+    say "layers (scripts/check_layers.py)"
+    "$PY" scripts/check_layers.py
+    say "mypy (the engine and the services; pyproject.toml [tool.mypy])"
+    "$VENV/bin/mypy"
 }
 
 cmd_test() {

@@ -20,7 +20,7 @@ from sipm.errors import Conflict, NotVisible
 
 from . import routing, services
 from .attachments import attachment_for_download, attachment_upload
-from .kinds import get_kind
+from .kinds import get_kind, visible_owner
 from .models import AuditEvent, ChainTemplate, Form
 from .queue import SORTS, queue_cards
 from .selectors import form_detail_queryset, forms_visible_to, queue_for
@@ -133,9 +133,7 @@ class FormViewSet(viewsets.GenericViewSet):
         body = _parse(FormCreateIn, request.data)
         project = None
         if body.get("project"):
-            from projects.selectors import projects_visible_to
-
-            project = projects_visible_to(request.user).filter(pk=body["project"]).first()
+            project = visible_owner(request.user, body["project"])
             if project is None:
                 raise NotVisible(
                     _("项目不存在或无权查看。"), fields={"project": _("项目不存在或无权查看。")}

@@ -106,12 +106,26 @@ def all_kinds() -> list[FormKind]:
 # The owner lock: forms belong to an owner row (a project) that services lock after the form
 # (lock order form → owner → counters → audit head). The owning app registers the callable.
 _OWNER_LOCK: Callable | None = None
+_OWNER_LOOKUP: Callable | None = None
 
 
 def register_owner_lock(fn: Callable) -> None:
     """fn(owner_id) locks the owner row (SELECT … FOR UPDATE) and returns it."""
     global _OWNER_LOCK
     _OWNER_LOCK = fn
+
+
+def register_owner_lookup(fn: Callable) -> None:
+    """fn(user, owner_id) returns the owner row the user may see, or None."""
+    global _OWNER_LOOKUP
+    _OWNER_LOOKUP = fn
+
+
+def visible_owner(user, owner_id):
+    """The form owner (a project) with this id if `user` may see it, else None."""
+    if owner_id in (None, "") or _OWNER_LOOKUP is None:
+        return None
+    return _OWNER_LOOKUP(user, owner_id)
 
 
 def lock_owner(owner_id):

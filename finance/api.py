@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from org.idempotency import idempotent
 from projects.models import Project
+from projects.selectors import project_visible_to
 from sipm.errors import InvalidInput, NotVisible, Refused
 
 from . import permissions, selectors, services
@@ -40,7 +41,6 @@ def _plain(value):
 
 
 def _viewable_project(user, project_id) -> Project:
-    from projects.selectors import project_visible_to
 
     project = Project.objects.filter(pk=project_id).first()
     if project is None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField
 
+from approvals.models import Form, FormStatus
 from sipm.values import to_decimal
 
 from .categories import BUDGET_KINDS, categories
@@ -37,7 +38,6 @@ SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _approved(kinds):
-    from approvals.models import Form, FormStatus
 
     return Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
 

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from approvals.models import Form, FormStatus
+
 from .selectors import payment_status
 
 
@@ -54,7 +56,6 @@ def archive_gate(project) -> str | None:
 def open_presales_work(project) -> list[str]:
     """Numbers of the project's 售前支持工作协调单 whose 工作记录 is still 待填写 (approved without
     a record) or that are still in review."""
-    from approvals.models import Form, FormStatus
 
     forms = Form.objects.filter(
         project=project, kind="presales", status__in=(FormStatus.APPROVED, FormStatus.IN_REVIEW)

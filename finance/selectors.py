@@ -9,7 +9,10 @@ from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from approvals.models import Form, FormStatus
+from org.models import Department
 from sipm.values import to_decimal
+from workcal.calendar import add_working_days
 
 from .budgets import SUM_FIELD, latest_budget_data, project_budget
 from .categories import categories
@@ -48,7 +51,6 @@ def contract_signed_on(contract):
 
 
 def latest_contract(project):
-    from approvals.models import Form, FormStatus
 
     return (
         Form.objects.filter(project=project, kind="contract", status=FormStatus.APPROVED)
@@ -118,7 +120,6 @@ def payment_status(project) -> dict:
 def final_accounts_due(project):
     """The date the final accounts are due (5 working days after the last payment [§27]),
     or None while money is still owed."""
-    from workcal.calendar import add_working_days
 
     status = payment_status(project)
     if not status["all_collected"] or status["last_payment_date"] is None:
@@ -181,7 +182,6 @@ def performance_amounts(split_rows, contract_amount) -> list[dict]:
     When the ratios alone add up to exactly 100 %, the last ratio row takes the rounding
     remainder so the shares add up to the contract amount to the cent.
     """
-    from org.models import Department
 
     rows = [r for r in (split_rows or []) if isinstance(r, dict)]
     names = dict(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from approvals.audit import audit_append
 from core.events import emit
 from projects.models import Project, Stage
+from projects.selectors import project_visible_to
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 from workcal.calendar import today as shanghai_today
 
@@ -31,7 +32,6 @@ NO_COST_STAGES = {
 
 
 def _project_for(acting_user, project_id, refusal_fn, *, lock=False) -> Project:
-    from projects.selectors import project_visible_to
 
     qs = Project.objects.select_for_update() if lock else Project.objects.all()
     project = qs.filter(pk=project_id).first()

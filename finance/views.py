@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.models import Project
+from projects.selectors import project_visible_to
 from sipm.errors import DomainError, InvalidInput
 from workcal.calendar import today as shanghai_today
 
@@ -46,7 +47,6 @@ def _refused(request, message):
 
 def _project(request, pk, refusal_fn):
     """(project, refusal): 404 unless the user sees the project or may do this on it."""
-    from projects.selectors import project_visible_to
 
     project = Project.objects.select_related("department").filter(pk=pk).first()
     if project is None:

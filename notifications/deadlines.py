@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from approvals.kinds import get_kind
 from approvals.models import AuditEvent, Form, FormStatus, FormStep, StepStatus
+from finance.selectors import final_accounts_due
 
 from .models import ReminderLog
 from .workdays import Workdays, local_date, start_of_day
@@ -174,8 +175,6 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         )
     final_due = None
     if contract is not None:
-        from finance.selectors import final_accounts_due
-
         final_due = final_accounts_due(project)
 
     bases = [sign_date, final_due, today]

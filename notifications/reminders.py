@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Form, FormStatus, FormStep, StepStatus
-from projects.models import Project, Stage
+from projects.models import Project
 from sipm.i18n import in_company_language
 
 from . import due, people
@@ -41,16 +41,6 @@ from .services import budget_change_notify, deliveries_retry, notify
 from .workdays import SHANGHAI, Workdays
 
 POLICY_KINDS = (COMMISSION_ISSUE, COMMISSION_APPROVE, FINAL_ACCOUNTS)
-# Projects whose policy deadlines can be running.
-POLICY_STAGES = (
-    Stage.CONTRACTING,
-    Stage.SIGNED,
-    Stage.COMMISSIONING,
-    Stage.IMPLEMENTING,
-    Stage.EVALUATING,
-    Stage.SETTLING,
-    Stage.HANDOVER,
-)
 # Steps and projects looked at per run at most; the rest wait for the next run (oldest first).
 SWEEP_BATCH = 2000
 # Budget changes approved longer ago than this (e.g. before SIPM went live) get no late notice.

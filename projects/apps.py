@@ -14,10 +14,12 @@ class ProjectsConfig(AppConfig):
 
         from . import cards, forms, lifecycle  # noqa: F401  (importing registers)
         from .discounts import discount_below_limit
+        from .selectors import project_visible_for
         from .services import lock_project
 
         kinds.set_order(forms.KIND_ORDER)
         kinds.register_owner_lock(lock_project)
+        kinds.register_owner_lookup(project_visible_for)
         conditions.register_op("discount_below_limit", discount_below_limit)
         # The estimate reports become citable project records (approvals.attachments).
         from . import estimates  # noqa: F401

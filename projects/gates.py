@@ -9,6 +9,7 @@ code "precondition" (409). Gates read approved forms, not the stage, so the earl
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from approvals.kinds import get_kind
 from org.codes import RoleCode
 from org.selectors import initiation_refusal, user_has_role
 
@@ -19,7 +20,6 @@ CLOSED_STAGES = (Stage.CLOSED, Stage.REJECTED, Stage.TERMINATED)
 
 
 def _title(kind):
-    from approvals.kinds import get_kind
 
     spec = get_kind(kind, missing_ok=True)
     return spec.title if spec else kind

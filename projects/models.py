@@ -24,6 +24,18 @@ class Stage(models.TextChoices):
     TERMINATED = "terminated", _("终止")
 
 
+# Projects whose policy deadlines (委托书, 决算) can be running.
+POLICY_STAGES = (
+    Stage.CONTRACTING,
+    Stage.SIGNED,
+    Stage.COMMISSIONING,
+    Stage.IMPLEMENTING,
+    Stage.EVALUATING,
+    Stage.SETTLING,
+    Stage.HANDOVER,
+)
+
+
 # The main line, in order; a project only ever moves forward along it.
 STAGE_ORDER = [
     Stage.INITIATING,

@@ -1,7 +1,10 @@
 """Reads of projects with visibility: a project is seen by whoever sees one of its forms, its
 team, directors, the GM, admins, and roles that run every project (项目管理部, 财务)."""
 
+from approvals.models import Form, FormStatus
+from approvals.selectors import visible_form_parts
 from org.codes import DIRECTOR_ROLES, Dept
+from org.models import User
 from org.selectors import user_sees_all_projects
 
 from .models import Project
@@ -12,8 +15,6 @@ def visible_project_ids(user):
     index-backed id sets: the project's team, its members, and the projects of the forms the
     user sees (approvals.selectors.visible_form_parts). The database reads only the user's own
     rows instead of testing every project with correlated EXISTS subqueries."""
-    from approvals.models import Form
-    from approvals.selectors import visible_form_parts
 
     team = [
         Project.objects.filter(**{field: user.pk}).order_by().values("pk")
@@ -48,7 +49,6 @@ def project_visible_to(user, project) -> bool:
 
 
 def _forms(project, kind, exclude=()):
-    from approvals.models import Form
 
     return (
         Form.objects.filter(project=project, kind=kind)
@@ -59,7 +59,6 @@ def _forms(project, kind, exclude=()):
 
 def approved_forms(project, kind, exclude=()):
     """Approved forms of a kind on the project, oldest approval first."""
-    from approvals.models import FormStatus
 
     return _forms(project, kind, exclude).filter(status=FormStatus.APPROVED)
 
@@ -73,7 +72,6 @@ def latest_approved(project, kind):
 
 
 def form_in_review(project, kind, exclude=()):
-    from approvals.models import FormStatus
 
     return _forms(project, kind, exclude).filter(status=FormStatus.IN_REVIEW).first()
 
@@ -109,7 +107,6 @@ def budget_figures(data: dict) -> dict:
 def budget_versions(project) -> list[dict]:
     """Every version of the project's budget [§17–§18]: the approved 项目预算表 (version 1), then
     each approved 项目预算变更 in the order they were approved."""
-    from approvals.models import Form, FormStatus
 
     forms = (
         Form.objects.filter(
@@ -162,7 +159,6 @@ def commission_issue_due(project):
 def budget_change_recipients(project):
     """Who must hear of an approved budget change within 1 working day [§18]: the budget's
     issuers, the GM, 财务部, the project's sales lead, pre-sales lead, manager and members."""
-    from org.models import User
 
     ids = {project.sales_lead_id, project.presales_lead_id, project.project_manager_id}
     ids |= set(project.members.values_list("pk", flat=True))
@@ -195,10 +191,18 @@ def projects_initiated_by(day):
 
     from django.utils import timezone
 
-    from approvals.models import Form, FormStatus
-
     end = timezone.make_aware(datetime.combine(day, time.max))
     approved = Form.objects.filter(
         kind="initiation", status=FormStatus.APPROVED, closed_at__lte=end
     ).values("project_id")
     return Project.objects.filter(pk__in=approved).order_by("number")
+
+
+def project_visible_for(user, project_id) -> Project | None:
+    """The project with this id if `user` may see it (the engine's owner lookup); a malformed
+    id is simply not found."""
+    try:
+        pk = int(project_id)
+    except (TypeError, ValueError):
+        return None
+    return projects_visible_to(user).filter(pk=pk).first()

@@ -11,6 +11,7 @@ Tests, benchmarks, scripts and migrations are not checked.
 """
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -25,6 +26,19 @@ LAYERS = [
     {"notifications", "documents"},
 ]
 TOP = {"sipm.urls", "sipm.web_urls", "sipm.api_urls", "sipm.openapi", "sipm.context_processors"}
+# Imports that still point up, each with the reason; the list only shrinks. A new upward
+# import fails the check.
+KNOWN = {
+    ("org.admin", "approvals.config_audit"): "the audit log still lives in the engine app",
+    ("org.admin", "approvals.audit"): "the audit log still lives in the engine app",
+    ("org.services", "approvals.audit"): "the audit log still lives in the engine app",
+    ("org.views", "approvals.config_audit"): "the audit log still lives in the engine app",
+    ("projects.views", "notifications.models"): "the home page lists the unread notices",
+    (
+        "projects.views_estimates",
+        "notifications.deadlines",
+    ): "the deadline list lives in notifications",
+}
 SKIP_PARTS = {"migrations", "tests", "bench", "scripts", ".venv", "node_modules"}
 
 
@@ -76,6 +90,8 @@ def problems_in(path: Path) -> list[str]:
         if theirs is None or target_app == app:
             continue
         where = f"{path.relative_to(ROOT)}:{node.lineno}"
+        if (module, target) in KNOWN:
+            continue
         if target in TOP:
             found.append(f"{where}: {module} imports {target}, the top layer")
         elif theirs > own:
@@ -85,7 +101,8 @@ def problems_in(path: Path) -> list[str]:
             above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
             if "#" not in here and not above.startswith("#"):
                 found.append(f"{where}: import of {target} inside a function without a comment")
-    if "importlib" in source and f'import_module("{app}' in source:
+    own_modules = re.findall(rf'import_module\(\s*f?"({app}\.[^"]*)"', source)
+    if any(".migrations." not in m for m in own_modules):
         found.append(f"{path.relative_to(ROOT)}: imports its own app through importlib")
     return found
 
@@ -98,6 +115,8 @@ def main() -> int:
         problems += problems_in(path)
     for line in problems:
         print(line)
+    for (module, target), why in sorted(KNOWN.items()):
+        print(f"known: {module} imports {target} ({why})")
     if problems:
         print(f"{len(problems)} layering problem(s)", file=sys.stderr)
         return 1

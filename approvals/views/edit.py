@@ -10,20 +10,18 @@ from django.views.decorators.http import require_POST
 from sipm.errors import Conflict, InvalidInput, Refused
 
 from .. import services
+from ..kinds import visible_owner
 from ..webforms import KindForm, upload_limits_text
 from .common import _kind_or_404, _visible_form
 
 
 def _project_for_new(request, kind):
-    from projects.models import Project
-    from projects.selectors import projects_visible_to
-
     pid = request.GET.get("project") or request.POST.get("project")
     if not pid:
         if kind.needs_project and not kind.creates_project:
             raise Http404(_("请从项目页面发起此表单。"))
         return None
-    project = projects_visible_to(request.user, Project.objects.all()).filter(pk=pid).first()
+    project = visible_owner(request.user, pid)
     if project is None:
         raise Http404(_("项目不存在或无权查看。"))
     return project

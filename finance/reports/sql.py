@@ -14,6 +14,10 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, RowNumber
 
+from approvals.models import Form, FormStatus
+from org.models import Department
+from projects.models import Project
+
 from ..budgets import BUDGET_SOURCES, SUM_FIELD
 from ..categories import CATEGORY_CODES
 from ..models import CostEntry
@@ -47,7 +51,6 @@ def costs_part(month):
 def _latest_values(kinds, field):
     """(project_id, budget_value): the figure of the latest approved form of `kinds` that has a
     value for `field` (a cleared field is stored as null and leaves the older figure standing)."""
-    from approvals.models import Form, FormStatus
 
     qs = (
         Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
@@ -90,7 +93,6 @@ def budget_part():
 
 
 def initiated_part(month_over):
-    from approvals.models import Form, FormStatus
 
     qs = (
         Form.objects.filter(kind="initiation", status=FormStatus.APPROVED, closed_at__lt=month_over)
@@ -101,8 +103,6 @@ def initiated_part(month_over):
 
 
 def report_sql(month, month_over) -> tuple[str, list]:
-    from org.models import Department
-    from projects.models import Project
 
     q = connection.ops.quote_name
     costs, costs_params = costs_part(month)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
 from finance import prefill, proposals
+from finance.proposals import reconciliation
 from org.codes import Dept
 
 from .. import gates
@@ -138,7 +139,6 @@ ALL_FINAL_ACCOUNTS_FIELDS = (
 def _check_costs(errors, data, project):
     # finance's categories and ledger (same layer; imported where used, as the kinds load early)
     from finance.categories import categories
-    from finance.proposals import reconciliation
 
     seen = set()
     for i, row in enumerate(data.get("costs") or [], start=1):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register
+from approvals.models import Decision
 from org.codes import Dept
 
 from .. import gates
@@ -98,7 +99,6 @@ def validate_presales(data, form=None):
 def _who_filled(form, name, default):
     """The person who filled a field at a fill-in step of this round (the history names them,
     not the last approver)."""
-    from approvals.models import Decision
 
     decisions = Decision.objects.filter(
         form=form, step__round=form.round, decision="approve"

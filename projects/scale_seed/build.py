@@ -30,10 +30,11 @@ from approvals.models import (
     FormStep,
     StepAssignee,
 )
-from finance.models import CostCategory, CostEntry, Payment, PaymentTerm
-from notifications.reminders import POLICY_STAGES
+from finance.categories import DEFAULTS as CATEGORY_DEFAULTS
+from finance.models import CostEntry, Payment, PaymentTerm
+from org.models import User
 
-from ..models import Project, Stage
+from ..models import POLICY_STAGES, Project, Stage
 from .formdata import CLIENTS, WORDS, FormData
 from .people import People
 from .writer import Writer, js
@@ -57,7 +58,8 @@ SUBMITTER = {
     "final_accounts": "finance",
     "handover": "pm",
 }
-CATEGORIES = [c.value for c in CostCategory]
+# The seeded categories' codes (finance/0003); cost lines use them.
+CATEGORIES = [code for code, _name, _source in CATEGORY_DEFAULTS]
 # Where a project stands while a form of the kind waits, and once it is approved.
 STAGE_MOVES = {
     "initiation": (None, Stage.INITIATED),
@@ -126,8 +128,6 @@ class Seeder:
             ]
 
     def people_user(self, username):
-        from org.models import User
-
         return User.objects.get(pk=self.users[username])
 
     def log(self, msg):
