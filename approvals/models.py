@@ -110,6 +110,14 @@ class ChainStepTemplate(models.Model):
         return f"{self.order}. {self.name}"
 
 
+class FormQuerySet(models.QuerySet):
+    def of_kind(self, *kinds: str) -> "FormQuerySet":
+        return self.filter(kind__in=kinds) if len(kinds) != 1 else self.filter(kind=kinds[0])
+
+    def approved(self) -> "FormQuerySet":
+        return self.filter(status=FormStatus.APPROVED)
+
+
 class Form(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("表单类型"), max_length=30, db_index=True)
     number = models.CharField(_("表单编号"), max_length=40, unique=True)
@@ -170,6 +178,8 @@ class Form(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = FormQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -70,7 +70,7 @@ def visible_form_parts(user):
     if scope == "submitted":
         parts.append(Form.objects.filter(submitted))
     elif scope == "approved":
-        parts.append(Form.objects.filter(status=FormStatus.APPROVED))
+        parts.append(Form.objects.approved())
     if user.department_id:
         copies = FormCopy.objects.filter(department_id=user.department_id).values("form_id")
         parts.append(Form.objects.filter(pk__in=copies))

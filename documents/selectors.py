@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
@@ -25,7 +25,7 @@ def documents_on_record(digest: str) -> list[dict]:
     if digest is None:
         return []
     forms = (
-        Form.objects.filter(status=FormStatus.APPROVED)
+        Form.objects.approved()
         .filter(
             Q(approved_data_hash=digest)
             | Q(rendered_document__sha256=digest)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField
 
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 from sipm.values import to_decimal
 
 from .categories import BUDGET_KINDS, categories
@@ -39,7 +39,7 @@ SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
 
 def _approved(kinds):
 
-    return Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
+    return Form.objects.approved().of_kind(*kinds)
 
 
 _as_decimal = to_decimal

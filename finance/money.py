@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.kinds import get_kind
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 
 from .categories import categories
 
@@ -55,9 +55,7 @@ def _day(moment) -> str:
 
 def _approved(project, *kinds):
     return list(
-        Form.objects.filter(project=project, kind__in=kinds, status=FormStatus.APPROVED).order_by(
-            "closed_at", "id"
-        )
+        Form.objects.approved().of_kind(*kinds).filter(project=project).order_by("closed_at", "id")
     )
 
 

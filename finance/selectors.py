@@ -9,7 +9,7 @@ from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 from org.models import Department
 from sipm.values import to_decimal
 from workcal.calendar import add_working_days
@@ -53,7 +53,9 @@ def contract_signed_on(contract):
 def latest_contract(project):
 
     return (
-        Form.objects.filter(project=project, kind="contract", status=FormStatus.APPROVED)
+        Form.objects.approved()
+        .of_kind("contract")
+        .filter(project=project)
         .order_by("-closed_at", "-id")
         .first()
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.kinds import get_kind
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 from approvals.selectors import forms_visible_to
 from approvals.services import form_create
 from approvals.webforms import store_attachment, upload_limits_text
@@ -212,7 +212,9 @@ PRESALES_PANEL = "projects/_presales.html"
 
 def _presales_context(user, project, *, errors=None, posted=None):
     qs = (
-        Form.objects.filter(project=project, kind="presales", status=FormStatus.APPROVED)
+        Form.objects.approved()
+        .of_kind("presales")
+        .filter(project=project)
         .select_related("presales_record__recorded_by", "presales_record__evaluated_by")
         .order_by("closed_at", "id")
     )

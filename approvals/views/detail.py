@@ -86,7 +86,8 @@ def _related_forms(user, form) -> list[dict]:
     if not form.project_id:
         return []
     qs = (
-        Form.objects.filter(project_id=form.project_id, status=FormStatus.APPROVED)
+        Form.objects.approved()
+        .filter(project_id=form.project_id)
         .exclude(pk=form.pk)
         .order_by("closed_at", "pk")
     )

@@ -14,7 +14,7 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, RowNumber
 
-from approvals.models import Form, FormStatus
+from approvals.models import Form
 from org.models import Department
 from projects.models import Project
 
@@ -53,7 +53,8 @@ def _latest_values(kinds, field):
     value for `field` (a cleared field is stored as null and leaves the older figure standing)."""
 
     qs = (
-        Form.objects.filter(kind__in=kinds, status=FormStatus.APPROVED)
+        Form.objects.approved()
+        .of_kind(*kinds)
         # Has the key, and its value is not JSON null (how a cleared field is stored).
         .filter(**{f"data__{field}__isnull": False})
         .exclude(**{f"data__{field}": None})
@@ -95,7 +96,9 @@ def budget_part():
 def initiated_part(month_over):
 
     qs = (
-        Form.objects.filter(kind="initiation", status=FormStatus.APPROVED, closed_at__lt=month_over)
+        Form.objects.approved()
+        .of_kind("initiation")
+        .filter(closed_at__lt=month_over)
         .order_by()
         .values_list("project_id", flat=True)
     )
