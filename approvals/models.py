@@ -339,6 +339,10 @@ class FormStep(models.Model):
     def cancel(self):
         pass
 
+    @transition(field=status, source=StepStatus.ACTIVE, target=StepStatus.PENDING)
+    def wait(self):
+        """加签 before this step: it waits until the added signer has decided."""
+
 
 class StepAssignee(models.Model):
     step = models.ForeignKey(FormStep, on_delete=models.CASCADE, related_name="assignees")

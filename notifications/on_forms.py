@@ -208,3 +208,25 @@ def mentioned(event):
         category=categories.NUDGE,
         kind="mention",
     )
+
+
+@subscribe("step.transferred", name="notifications.transferred_to_you", sync=True)
+@in_company_language
+def transferred_to_you(event):
+    """转交: the new holder of the seat is told that the step now waits on them."""
+    p = event.payload
+    body = _("%(who)s 将 %(form)s 的“%(step)s”转交给您审批。") % {
+        "who": _who(event.actor),
+        "form": _form_label(event),
+        "step": p.get("name", ""),
+    }
+    if p.get("comment"):
+        body += _("说明：%(c)s") % {"c": p["comment"]}
+    return _notice(
+        event,
+        "transferred",
+        recipients=_users([p.get("to")]),
+        title=_("【待审批】%(form)s") % {"form": _form_label(event)},
+        body=body,
+        category=categories.TODO,
+    )

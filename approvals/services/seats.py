@@ -17,8 +17,8 @@ from sipm.errors import Conflict, DomainError, InvalidInput, Refused
 
 from .. import routing
 from ..audit import audit_append
-from ..models import Decision, FormStatus, FormStep, StepAssignee, StepKind, StepStatus
-from .common import locked_form
+from ..models import Decision, FormStatus, FormStep, StepAssignee, StepKind
+from .common import emit_form, locked_form
 from .decisions import form_decide
 from .flow import activate_step, round_steps
 
@@ -145,7 +145,7 @@ def step_add_signer(
         )
         when = timezone.now()
         if position == BEFORE:
-            current.status = StepStatus.PENDING
+            current.wait()
             current.save(update_fields=["status"])
             activate_step(added, form, when, actor=acting_user, reason=added.note)
         audit_append(
@@ -183,6 +183,20 @@ def step_transfer(*, acting_user, form_id, user_id, comment="", revision=None) -
         seat.transferred_from = previous
         seat.reason = _("%(who)s 转交") % {"who": previous}
         seat.save(update_fields=["user", "transferred_from", "reason"])
+        # The new holder is told through the event stream, like anyone a step waits on.
+        emit_form(
+            "step.transferred",
+            form,
+            actor=acting_user,
+            payload={
+                "step": current.pk,
+                "name": current.name,
+                "from": previous.pk,
+                "to": target.pk,
+                "comment": comment,
+                "due_at": current.due_at.isoformat() if current.due_at else None,
+            },
+        )
         audit_append(
             verb="step.transferred",
             actor=acting_user,

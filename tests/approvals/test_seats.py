@@ -95,6 +95,11 @@ def test_transfer_hands_the_seat_over_and_is_recorded(chain, org):
     assert seat.user == org.sales2 and seat.transferred_from == org.mgr
     event = AuditEvent.objects.get(verb="step.transferred")
     assert event.actor == org.mgr and event.payload["to"] == org.sales2.pk
+    # the new holder is told the step waits on them, with the reason
+    from notifications.models import Notification
+
+    notice = Notification.objects.get(recipient=org.sales2, title__startswith="【待审批】")
+    assert "转交给您" in notice.body and "出差" in notice.body
     with pytest.raises(Refused):
         services.form_decide(acting_user=org.mgr, form_id=form.pk, decision="approve")
     services.form_decide(acting_user=org.sales2, form_id=form.pk, decision="approve")
