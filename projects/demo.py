@@ -158,7 +158,7 @@ class Driver:
             form, [("tech_lead", None), ("sales_dir", None), ("cost_dir", None), ("gm", None)]
         )
 
-    def contract_data(self, number, amount="900000.00"):
+    def contract_data(self, number, amount="900000.00", reason=""):
         contract_file = pdf_upload(self.u["sales"], "合同.pdf")
         half = (Decimal(amount) / 2).quantize(Decimal("0.01"))
         return {
@@ -174,6 +174,12 @@ class Driver:
                 },
             ],
             "contract_file": contract_file.pk,
+            # 合同金额 is pre-filled from the quotation; another amount needs its reason.
+            **(
+                {"change_reasons": [{"field": "contract_amount", "reason": reason}]}
+                if reason
+                else {}
+            ),
         }
 
     CONTRACT_ROUTE = [

@@ -297,6 +297,8 @@ class Seeder:
                     tpl.sla_days, status, 1 if activated else 0, "",
                     dt(activated) if activated else None, dt(due) if due else None,
                     dt(done) if done else None, dt(self._next_look(due)) if status == "active" else None,
+                    tpl.allow_add_signer, tpl.allow_transfer, tpl.transfer_scope,
+                    tpl.comment_required, "",
                 )
             )  # fmt: skip
             if seat is None:
@@ -377,7 +379,9 @@ class Seeder:
             "closed_at")),
         ("steps", FormStep, ("id", "form_id", "round", "order", "name", "role_label", "kind",
             "approvers", "quorum", "fill_fields", "condition", "sla_days", "status", "passes",
-            "note", "activated_at", "due_at", "completed_at", "next_reminder_at")),
+            "note", "activated_at", "due_at", "completed_at", "next_reminder_at",
+            "allow_add_signer", "allow_transfer", "transfer_scope", "comment_required",
+            "added_position")),
         ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason")),
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",

@@ -67,6 +67,8 @@ def run_production(code, **env):
         **env,
     }
     environment.pop("DATABASE_URL", None)
+    # The browser tests set it for their live server in this process; a deployment has not.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

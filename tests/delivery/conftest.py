@@ -37,6 +37,11 @@ def implementing_project(org, name="国庆实施项目", commission=None):
     d.contract(project, f"HT-{name}")
     data = {**d.commission_data(), **COMMISSION, **(commission or {})}
     data["members"] = [org["staff"].pk]
+    # The commission is pre-filled from the quotation and budget; these figures differ.
+    data["change_reasons"] = [
+        *[r for r in data.get("change_reasons", []) if r.get("field") != "man_days"],
+        {"field": "man_days", "reason": "按实施计划核定工日"},
+    ]
     form = d.start("commission", "pmo", project, data)
     d.run(form, [("pm", None), ("dev_mgr", None), ("tech_lead", None)])
     project.refresh_from_db()

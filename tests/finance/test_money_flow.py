@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from approvals.models import Form, FormStatus
 from approvals.services import form_submit
 from core.models import DomainEvent
+from delivery.demo import accept_finally
 from finance.models import CommissionRate, CostEntry
 from finance.selectors import final_accounts
 from finance.services import cost_entry_create, payment_record
@@ -423,6 +424,7 @@ def test_a_failed_payment_emits_nothing(org, commissioned):
 def test_no_archive_with_open_presales_work_or_unsettled_money(org, d, commissioned):
     from projects.gates import archive_refusal
 
+    accept_finally(org, commissioned)  # the customer's final acceptance ends 实施 [§26]
     # money owed
     assert "决算表" in archive_refusal(commissioned)
     collect_all(org, commissioned)

