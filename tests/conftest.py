@@ -81,5 +81,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def org(db):
     """The demo organisation: every demo user by username (`org["sales"]`, `org["gm"]`, …)."""
     from org.demo import seed_demo_org
+    from tests.seeds import ensure_migration_seeds
 
+    ensure_migration_seeds()
     return seed_demo_org()

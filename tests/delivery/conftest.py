@@ -1,13 +1,11 @@
 """Delivery fixtures: a project in 实施 whose commission covers the 2026 National Day holiday,
 driven through the real services (projects.demo.Driver), and an API helper."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from projects.demo import Driver
 from tests.api.lifecycle import Api
+from tests.seeds import ensure_migration_seeds
 
 COMMISSION = {
     "man_days": "60",
@@ -18,14 +16,7 @@ COMMISSION = {
 
 
 def ensure_seed():
-    """Chains and delivery data seeded by migrations; a flushed database loses them."""
-    importlib.import_module("approvals.migrations.0004_seed_chains").seed(django_apps)
-    importlib.import_module("delivery.migrations.0002_exec_seed").seed(django_apps)
-    from workcal.models import CalendarYear
-    from workcal.services import calendar_sync_from_package
-
-    if not CalendarYear.objects.filter(year=2026, complete=True).exists():
-        calendar_sync_from_package(years=[2026])  # a flushed database lost the 2026 schedule
+    ensure_migration_seeds()
 
 
 def implementing_project(org, name="国庆实施项目", commission=None):

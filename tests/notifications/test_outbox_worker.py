@@ -148,10 +148,6 @@ def all_delivered():
     )
 
 
-@pytest.mark.xfail(
-    reason="Known after the merges, to fix: in the full PostgreSQL run the chains are gone after a transactional test flushed them (no_chain)",
-    strict=False,
-)
 @pytest.mark.redis
 def test_follow_ups_of_a_broker_outage_are_delivered_when_it_returns(org, outbox):
     from tests.api.lifecycle import Api

@@ -1,16 +1,13 @@
 """Web UI fixtures: the demo organisation, the seeded chains, logged-in clients, a Driver."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from projects.demo import Driver
+from tests.seeds import ensure_migration_seeds
 
 
 def ensure_chains():
-    """The chain templates seeded by migration; a flushed database (live_server) loses them."""
-    importlib.import_module("approvals.migrations.0004_seed_chains").seed(django_apps)
+    ensure_migration_seeds()
 
 
 @pytest.fixture
