@@ -10,22 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+from core.config_audit import CHANGED, CREATED, AuditedAdmin, config_audit, snapshot
 from org.models import Department, Role, User
 from sipm.i18n import company_language
 
 from . import routing
-from .config_audit import CHANGED, CREATED, AuditedAdmin, config_audit, snapshot
 from .kinds import all_kinds, get_kind
-from .models import (
-    Attachment,
-    AuditEvent,
-    ChainStepTemplate,
-    ChainTemplate,
-    DiscountLimit,
-    Form,
-    FormCopy,
-    FormStep,
-)
+from .models import ChainStepTemplate, ChainTemplate, DiscountLimit, Form, FormCopy, FormStep
 
 
 def _kind_title(slug) -> str:
@@ -315,19 +307,6 @@ class DiscountLimitAdmin(AuditedAdmin):
     autocomplete_fields = ("user",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """State changes go through the services, never through the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class FormStepInline(admin.TabularInline):
     model = FormStep
     extra = 0
@@ -373,28 +352,3 @@ class FormAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = (
-        "id",
-        "shard",
-        "seq",
-        "created_at",
-        "verb",
-        "actor",
-        "on_behalf_of",
-        "form",
-        "project",
-    )
-    list_filter = ("verb",)
-    search_fields = ("verb", "form__number", "project__number")
-    list_select_related = ("actor", "on_behalf_of", "form", "project")
-
-
-@admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ("original_name", "size", "content_type", "uploaded_by", "uploaded_at")
-    search_fields = ("original_name", "sha256")
-    list_select_related = ("uploaded_by",)

@@ -1,7 +1,6 @@
 """API of forms, the approval queue and files. Each handler parses the request, calls one
 engine service or selector, and serializes the result; the engine checks every rule."""
 
-from django.db.models import Prefetch
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +13,15 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.files import attachment_upload
 from org.api import ApiPagination
 from org.idempotency import idempotent
 from sipm.errors import Conflict, NotVisible
 
 from . import routing, services
-from .attachments import attachment_for_download, attachment_upload
+from .attachments import attachment_for_download
 from .kinds import get_kind, visible_owner
-from .models import AuditEvent, ChainTemplate, Form
+from .models import ChainTemplate, Form
 from .queue import SORTS, queue_cards
 from .selectors import form_detail_queryset, forms_visible_to, queue_for
 from .serializers import (
@@ -92,14 +92,7 @@ class FormViewSet(viewsets.GenericViewSet):
         if self.action == "list":
             qs = Form.objects.select_related("project", "submitter")
         else:
-            qs = form_detail_queryset().prefetch_related(
-                Prefetch(
-                    "events",
-                    queryset=AuditEvent.objects.select_related("actor", "on_behalf_of").order_by(
-                        "id"
-                    ),
-                )
-            )
+            qs = form_detail_queryset()  # its audit rows: Form.events, one query
         return forms_visible_to(user, qs)
 
     def _detail(self, form_id, status_code=status.HTTP_200_OK):

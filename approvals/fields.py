@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.models import Attachment
 from org.models import Department, User
 from sipm.values import parse_decimal
 
@@ -87,8 +88,6 @@ def is_empty(value) -> bool:
 
 def clean_value(spec: FieldSpec, raw):
     """Return the canonical value, or raise FieldError with a message (without the label)."""
-    from approvals.models import Attachment
-
     if is_empty(raw):
         return None
     t = spec.type

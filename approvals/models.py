@@ -1,12 +1,12 @@
 """Forms, their approval chains, steps, decisions, copies, attachments and the audit log."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.models import AuditEvent
 
 
 class FormStatus(models.TextChoices):
@@ -192,6 +192,15 @@ class Form(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    @property
+    def events(self):
+        """The form's audit rows, oldest first (core.AuditEvent names the form by its id)."""
+        return (
+            AuditEvent.objects.filter(form_id=self.pk)
+            .select_related("actor", "on_behalf_of")
+            .order_by("id")
+        )
 
     @property
     def title(self):
@@ -437,69 +446,6 @@ class FormCopy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["form", "department"], name="unique_form_copy"),
         ]
-
-
-class Attachment(models.Model):
-    # Downloads are addressed by this random id, never by the sequential primary key.
-    public_id = models.UUIDField(_("下载编号"), default=uuid.uuid4, unique=True, editable=False)
-    file = models.FileField(upload_to="attachments/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100, blank=True)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-
-    def __str__(self):
-        return self.original_name
-
-
-class AuditHead(models.Model):
-    """The head of one chain (shard = pk - 1) of the audit log; see approvals.audit."""
-
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
-
-
-class AuditEvent(models.Model):
-    """Append-only and hash-chained per shard; on PostgreSQL a trigger refuses UPDATE and DELETE."""
-
-    shard = models.PositiveSmallIntegerField(default=0)
-    seq = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField()
-    verb = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    form = models.ForeignKey(
-        Form, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
-    )
-    project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
-    )
-    payload = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("审计日志")
-        verbose_name_plural = _("审计日志")
-        constraints = [
-            models.UniqueConstraint(fields=["shard", "seq"], name="unique_audit_shard_seq"),
-        ]
-
-    def __str__(self):
-        return f"#{self.seq} {self.verb}"
 
 
 class DiscountLimit(models.Model):

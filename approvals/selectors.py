@@ -77,6 +77,16 @@ def visible_form_parts(user):
     return parts
 
 
+def events_with_forms(events):
+    """Audit rows with `.form` set (one query): core.AuditEvent names its form by id only."""
+    events = list(events)
+    ids = {e.form_id for e in events if e.form_id}
+    forms = Form.objects.in_bulk(ids) if ids else {}
+    for event in events:
+        event.form = forms.get(event.form_id)
+    return events
+
+
 def form_visible_to(user, form) -> bool:
     return forms_visible_to(user, Form.objects.filter(pk=form.pk)).exists()
 

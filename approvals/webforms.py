@@ -12,14 +12,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.files import attachment_upload
+from core.models import Attachment
 from org.codes import Dept, RoleCode
 from org.models import Department, User
 from sipm import values
 from sipm.errors import InvalidInput
 
-from .attachments import attachment_upload
 from .fields import FieldSpec
-from .models import Attachment
 
 INPUT = "form-control"
 DECIMAL_TYPES = ("money", "rate", "decimal")

@@ -84,7 +84,6 @@ def _sample(spec, refs):
 
 def _approved_form(kind, org, project, refs, when):
     """An approved form of `kind` with one decision per step (one of them 代签)."""
-    from approvals.hashing import data_hash
     from approvals.models import (
         ChainTemplate,
         Decision,
@@ -94,6 +93,7 @@ def _approved_form(kind, org, project, refs, when):
         FormStep,
         StepStatus,
     )
+    from core.hashing import data_hash
     from org.models import Department
 
     data = {s.name: _sample(s, refs) for s in kind.fields}
@@ -170,8 +170,8 @@ def run(runs: int):
     from pypdf import PdfReader
 
     from approvals.kinds import all_kinds
-    from approvals.models import Attachment
     from approvals.selectors import form_detail_queryset
+    from core.models import Attachment
     from documents.render import render_pdf
     from documents.services import document_download, document_issue
     from org.demo import seed_demo_org

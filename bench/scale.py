@@ -359,7 +359,7 @@ def approve_bench(server, size, f, latency_n=20):
     code = f"""
 from approvals.models import Decision
 from django.db.models import Count
-from approvals.audit import audit_verify
+from core.audit import audit_verify
 gm = __import__("org.models").models.User.objects.get(username="gm").pk
 import datetime
 since = datetime.datetime.fromtimestamp({since!r}, datetime.timezone.utc)

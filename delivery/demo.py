@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.attachments import attachment_upload
 from approvals.services import form_create, form_decide, form_submit
+from core.files import attachment_upload
 from org.models import User
 from projects.demo import DEMO_NAMES
 from projects.models import Project, Stage

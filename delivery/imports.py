@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from org.models import User
 from sipm.errors import Conflict, InvalidInput

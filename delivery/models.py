@@ -382,7 +382,7 @@ class AcceptanceRecord(models.Model):
     accepted_on = models.DateField(_("验收日期"))
     signatory = models.CharField(_("客户签字人"), max_length=100)
     scan = models.ForeignKey(
-        "approvals.Attachment",
+        "core.Attachment",
         verbose_name=_("签字扫描件"),
         on_delete=models.PROTECT,
         related_name="+",

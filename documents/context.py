@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.hashing import data_hash
 from approvals.kinds import get_kind
 from approvals.models import CopyKind, DecisionKind, FormStatus, StepStatus
+from core.hashing import data_hash
 from core.links import site_url
 from org.models import Department
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from approvals.fields import FieldSpec, is_empty
-from approvals.models import Attachment
+from core.models import Attachment
 from org.models import Department, User
 from sipm import values
 

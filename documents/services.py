@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
 from approvals.selectors import form_detail_queryset, form_visible_to
+from core.audit import audit_append
 from sipm.errors import Conflict, DomainError, NotVisible
 
 from .models import RenderedDocument

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.config_audit import AuditedAdmin
+from core.config_audit import AuditedAdmin
 
 from .models import CommissionRate, CostCategory, CostEntry, MonthlyReport, Payment, PaymentTerm
 

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from projects.models import Project, Stage
 from projects.selectors import project_visible_to

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.kinds import get_kind
-from approvals.models import AuditEvent, Form, FormStatus, FormStep, StepStatus
+from approvals.models import Form, FormStatus, FormStep, StepStatus
+from core.models import AuditEvent
 from finance.selectors import final_accounts_due
 
 from .models import ReminderLog

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
 from approvals.models import Form, FormStatus, FormStep, StepStatus
 from approvals.selectors import form_visible_to
+from core.audit import audit_append
 from core.events import emit
 from sipm.errors import Conflict, NotVisible, Refused
 from sipm.i18n import company_language

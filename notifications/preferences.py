@@ -4,7 +4,7 @@ department's group robot (in-app always), and the daily digest instead of single
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from sipm.errors import InvalidInput
 
 from . import categories

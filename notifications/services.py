@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
+from core.audit import audit_append
 from core.events import defer, emit, follow_up_handler
 from sipm.errors import Conflict, NotVisible, Refused
 from sipm.i18n import in_company_language

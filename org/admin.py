@@ -6,7 +6,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from approvals.config_audit import AuditedAdmin
+from core.audit import audit_append
+from core.config_audit import AuditedAdmin
 
 from .models import Delegation, Department, InitiationRule, Role, RoleAssignment, User
 
@@ -114,8 +115,6 @@ class DelegationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Admin edits are audited like the self-service ones (org.services).
-        from approvals.audit import audit_append
-
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             audit_append(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
 from sipm.errors import InvalidInput, Refused
 
 from .models import Delegation, User
@@ -14,11 +15,6 @@ NOTE_MAX_LENGTH: int = Delegation._meta.get_field("note").max_length or 300
 
 
 def _audit(*, verb, actor, delegation):
-    # approvals owns the audit log and depends on org, so import it late to avoid a cycle.
-    try:
-        from approvals.audit import audit_append
-    except ImportError:  # pragma: no cover - approvals is always installed in SIPM
-        return
     audit_append(
         verb=verb,
         actor=actor,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from approvals.config_audit import CHANGED, config_audit
+from core.config_audit import CHANGED, config_audit
 from sipm.errors import DomainError
 
 from . import services

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.attachments import attachment_upload
 from approvals.models import Form, FormStatus
 from approvals.services import form_create, form_decide, form_submit
+from core.files import attachment_upload
 from org.models import Department, User
 
 from .estimates import estimate_report_sign, estimate_report_upload

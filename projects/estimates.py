@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.attachments import register_project_file_source
-from approvals.audit import audit_append
-from approvals.models import Attachment
+from core.audit import audit_append
+from core.models import Attachment
 from org.codes import Dept
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 

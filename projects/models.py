@@ -219,7 +219,7 @@ class EstimateReport(models.Model):
         Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="estimate_reports"
     )
     attachment = models.OneToOneField(
-        "approvals.Attachment",
+        "core.Attachment",
         verbose_name=_("估算报告文件"),
         on_delete=models.PROTECT,
         related_name="estimate_report",

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
 from approvals.models import Form, FormStatus
+from core.audit import audit_append
 from org.codes import Dept
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from approvals.audit import audit_append
 from approvals.numbering import next_number
+from core.audit import audit_append
 from core.events import emit
 from org.selectors import initiation_refusal, user_sees_all
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.kinds import all_kinds
-from approvals.models import EDITABLE_STATUSES, AuditEvent, Form, FormStatus, FormStep, StepStatus
-from approvals.selectors import forms_visible_to, queue_for
+from approvals.models import EDITABLE_STATUSES, Form, FormStatus, FormStep, StepStatus
+from approvals.selectors import events_with_forms, forms_visible_to, queue_for
 from approvals.webforms import money_text
+from core.models import AuditEvent
 from org.codes import RoleCode
 from org.selectors import user_has_role, user_sees_all
 from sipm.errors import DomainError
@@ -84,9 +85,9 @@ def home(request):
         .select_related("project")
         .order_by("-submitted_at")[:HOME_LIST_TOP]
     )
-    activity = list(
-        AuditEvent.objects.filter(form__submitter=user)
-        .select_related("actor", "on_behalf_of", "form")
+    activity = events_with_forms(
+        AuditEvent.objects.filter(form_id__in=Form.objects.filter(submitter=user).values("pk"))
+        .select_related("actor", "on_behalf_of")
         .order_by("-id")[:HOME_LIST_TOP]
     )
     creating = [k for k in all_kinds() if k.creates_project]
@@ -199,10 +200,10 @@ def project_detail(request, pk):
         form.kind_title = titles.get(form.kind, form.kind)
     # One visibility rule for every card: the history shows the events of the forms the 表单
     # card lists (and the project's own events), never a link to a form the user cannot open.
-    history = list(
-        AuditEvent.objects.filter(project=project)
-        .filter(Q(form__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
-        .select_related("actor", "on_behalf_of", "form")
+    history = events_with_forms(
+        AuditEvent.objects.filter(project_id=project.pk)
+        .filter(Q(form_id__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
+        .select_related("actor", "on_behalf_of")
         .order_by("-id")[:30]
     )
     timeline, side_way = _timeline(project)

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
 from org.models import User
 from sipm.errors import InvalidInput, NotVisible
 
-from ..audit import audit_append
 from ..models import Form, FormComment
 from ..selectors import forms_visible_to
 from .common import emit_form

@@ -4,13 +4,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
+from core.hashing import data_hash
 from org.selectors import active_delegates_of
 from sipm.errors import Conflict, InvalidInput, Refused
 
 from ..attachments import refuse_foreign_files
-from ..audit import audit_append
 from ..fields import clean_fields, missing_required
-from ..hashing import data_hash
 from ..kinds import get_kind
 from ..models import (
     Decision,

@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
 from sipm.errors import Conflict, InvalidInput, Refused
 
 from ..attachments import refuse_foreign_files
-from ..audit import audit_append
 from ..fields import clean_fields
 from ..kinds import get_kind, lock_owner
 from ..models import (

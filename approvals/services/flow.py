@@ -4,15 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
+from core.hashing import data_hash
 from org.models import Department
 from sipm.errors import Conflict, InvalidInput, Refused
 from sipm.i18n import company_language
 from workcal.calendar import due_at
 
 from .. import routing
-from ..audit import audit_append
 from ..fields import missing_required
-from ..hashing import data_hash
 from ..kinds import get_kind, lock_owner
 from ..models import (
     EDITABLE_STATUSES,

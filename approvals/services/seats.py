@@ -11,12 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append
 from org.models import User
 from org.selectors import active_delegates_of
 from sipm.errors import Conflict, DomainError, InvalidInput, Refused
 
 from .. import routing
-from ..audit import audit_append
 from ..models import Decision, FormStatus, FormStep, StepAssignee, StepKind
 from .common import emit_form, locked_form
 from .decisions import form_decide

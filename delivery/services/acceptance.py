@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from sipm.errors import Conflict, InvalidInput
 from workcal.calendar import today

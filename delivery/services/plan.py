@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from org.models import User
 from projects.selectors import latest_approved

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from org.models import User
 from sipm.errors import InvalidInput

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from org.models import User
 from projects.models import Stage

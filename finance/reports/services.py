@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_append
+from core.audit import audit_append
 from core.events import emit
 from org.codes import MONTHLY_REPORT_ROLES
 from org.selectors import users_with_role

@@ -17,19 +17,12 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from approvals.attachments import attachment_upload
-from approvals.audit import AuditBulk
-from approvals.hashing import data_hash
 from approvals.kinds import get_kind
-from approvals.models import (
-    AuditEvent,
-    ChainTemplate,
-    Decision,
-    Form,
-    FormCopy,
-    FormStep,
-    StepAssignee,
-)
+from approvals.models import ChainTemplate, Decision, Form, FormCopy, FormStep, StepAssignee
+from core.audit import AuditBulk
+from core.files import attachment_upload
+from core.hashing import data_hash
+from core.models import AuditEvent
 from finance.categories import DEFAULTS as CATEGORY_DEFAULTS
 from finance.models import CostEntry, Payment, PaymentTerm
 from org.models import User

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     # Last: answers a locked-out login (django-axes) with our Chinese page or JSON.
     "axes.middleware.AxesMiddleware",
 ]
-# Parallel hash chains of the audit log (approvals.audit): appends never wait for each other.
+# Parallel hash chains of the audit log (core.audit): appends never wait for each other.
 SIPM_AUDIT_SHARDS = env.int("SIPM_AUDIT_SHARDS", default=16)
 # bench/scale.py only: server time and query count per response, and the bare views (sipm.bench).
 SIPM_BENCH = env.bool("SIPM_BENCH", default=False)

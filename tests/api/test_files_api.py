@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from approvals.models import Attachment, AuditEvent
+from core.models import Attachment, AuditEvent
 
 from .conftest import API_KIND
 

@@ -4,8 +4,8 @@ precondition, stale decision). A second project takes the early-start way."""
 
 import pytest
 
-from approvals.audit import audit_verify
-from approvals.models import Attachment
+from core.audit import audit_verify
+from core.models import Attachment
 from delivery.demo import accept_finally
 from projects.models import Project, Stage
 

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from approvals.audit import audit_append, audit_verify
-from approvals.models import AuditEvent
+from core.audit import audit_append, audit_verify
+from core.models import AuditEvent
 
 from .test_services import approve, submitted
 

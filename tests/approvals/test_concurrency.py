@@ -107,7 +107,7 @@ def test_concurrent_creation_gives_unique_numbers(board, org):
     numbers = [r.number for r in results]
     assert all(isinstance(r, Form) for r in results), results
     assert len(set(numbers)) == THREADS
-    from approvals.audit import audit_verify
+    from core.audit import audit_verify
 
     assert audit_verify() is None
 

@@ -3,7 +3,8 @@
 import pytest
 
 from approvals import services
-from approvals.models import AuditEvent, ChainStepTemplate, FormComment, StepStatus
+from approvals.models import ChainStepTemplate, FormComment, StepStatus
+from core.models import AuditEvent
 from sipm.errors import Conflict, InvalidInput, Refused
 
 

@@ -4,7 +4,6 @@ import pytest
 from django.utils import timezone
 
 from approvals import services
-from approvals.hashing import data_hash
 from approvals.models import (
     ChainStepTemplate,
     Decision,
@@ -15,6 +14,7 @@ from approvals.models import (
     StepStatus,
 )
 from approvals.selectors import queue_for
+from core.hashing import data_hash
 from org.models import Delegation
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 

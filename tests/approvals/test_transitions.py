@@ -4,7 +4,8 @@ conflict and change nothing."""
 import pytest
 
 from approvals import services
-from approvals.models import AuditEvent, Form, FormStatus, StepKind
+from approvals.models import Form, FormStatus, StepKind
+from core.models import AuditEvent
 from sipm.errors import Conflict
 
 from .conftest import TEST_KIND, build_chain

@@ -8,7 +8,8 @@ from django.utils import timezone
 from approvals import services
 from approvals.fields import FieldSpec
 from approvals.kinds import FormKind, register, unregister
-from approvals.models import Attachment, ChainStepTemplate, ChainTemplate, StepKind
+from approvals.models import ChainStepTemplate, ChainTemplate, StepKind
+from core.models import Attachment
 from org.models import Delegation
 
 DOC_KIND = "test_doc"

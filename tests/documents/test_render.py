@@ -10,9 +10,9 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from approvals.hashing import data_hash
 from approvals.models import Form
 from approvals.selectors import form_detail_queryset
+from core.hashing import data_hash
 from documents.render import render_html, render_pdf
 
 from . import pdftools

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from approvals.models import AuditEvent
+from core.models import AuditEvent
 from finance.imports import cost_entries_import
 from finance.models import CostEntry
 from sipm.errors import InvalidInput, Refused

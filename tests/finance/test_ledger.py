@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from approvals.models import AuditEvent
+from core.models import AuditEvent
 from finance.models import CostEntry
 from finance.services import cost_entry_create
 from projects.models import Stage

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from approvals.models import AuditEvent
 from core import events
+from core.models import AuditEvent
 from finance.gates import final_accounts_gate
 from finance.models import Payment, PaymentTerm
 from finance.selectors import final_accounts_due, payment_status

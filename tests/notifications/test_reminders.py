@@ -180,7 +180,7 @@ def test_budget_change_notice_is_sent_by_the_scan_once(org, mailoutbox):
     assert "ts_mgr" not in told
     assert "增加外购设备" in log.body
     assert log.form == change and log.due_date == date(2026, 10, 8)
-    from approvals.models import AuditEvent
+    from core.models import AuditEvent
 
     event = AuditEvent.objects.get(verb="budget_change.notified")
     assert event.payload["on_time"] is True

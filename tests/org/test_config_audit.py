@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from approvals.audit import audit_verify
-from approvals.models import AuditEvent, DiscountLimit
+from approvals.models import DiscountLimit
+from core.audit import audit_verify
+from core.models import AuditEvent
 from org.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db

@@ -133,7 +133,7 @@ def test_create_is_atomic(org, today):
 
 
 def test_create_writes_an_audit_event(org, today):
-    from approvals.models import AuditEvent
+    from core.models import AuditEvent
 
     delegation = create(org, today)
     event = AuditEvent.objects.get(verb="delegation.created")

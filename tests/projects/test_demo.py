@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from approvals.models import AuditEvent, Form, FormStatus
+from approvals.models import Form, FormStatus
+from core.models import AuditEvent
 from projects.demo import DEMO_NAMES, seed_demo_projects
 from projects.models import Project, Stage
 

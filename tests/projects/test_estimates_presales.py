@@ -2,8 +2,9 @@
 
 import pytest
 
-from approvals.models import AuditEvent, FormCopy
+from approvals.models import FormCopy
 from approvals.selectors import forms_visible_to
+from core.models import AuditEvent
 from projects.demo import pdf_upload
 from projects.estimates import estimate_report_sign, estimate_report_upload
 from projects.models import EstimateReport, PresalesRecord
@@ -30,7 +31,7 @@ def test_estimate_report_is_written_by_technical_services(org, with_presales):
     assert not EstimateReport.objects.exists()
     report = upload(org, with_presales)
     assert report.uploaded_by == org["ts_mgr"] and not report.is_signed
-    assert AuditEvent.objects.filter(verb="estimate.uploaded", project=with_presales).exists()
+    assert AuditEvent.objects.filter(verb="estimate.uploaded", project_id=with_presales.pk).exists()
 
 
 def test_estimate_report_needs_an_initiated_project_and_own_file(org, d):
@@ -88,7 +89,7 @@ def test_presales_approval_names_the_lead_and_team(org, d, initiated):
     initiated.refresh_from_db()
     assert initiated.presales_lead == org["presales"]
     assert org["ts_lead"] in initiated.members.all()
-    event = AuditEvent.objects.get(verb="project.presales_lead", project=initiated)
+    event = AuditEvent.objects.get(verb="project.presales_lead", project_id=initiated.pk)
     assert event.payload["to"] == org["presales"].pk
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from approvals.models import AuditEvent, Form, FormCopy, FormStatus
+from approvals.models import Form, FormCopy, FormStatus
+from core.models import AuditEvent
 from delivery.demo import accept_finally
 from projects.demo import pdf_upload
 from projects.models import Project, Stage
@@ -149,7 +150,9 @@ def test_project_from_initiation_to_archive_with_every_role(org, d):
     assert copies(handover) == {("PMO", "archive")}
     stages = [
         e.payload["to"]
-        for e in AuditEvent.objects.filter(project=project, verb="project.stage").order_by("id")
+        for e in AuditEvent.objects.filter(project_id=project.pk, verb="project.stage").order_by(
+            "id"
+        )
     ]
     assert stages == [
         "initiated",
@@ -184,7 +187,7 @@ def test_early_start_way_commission_before_contract(org, d, with_presales):
     assert form.data["arrangement"]
     project.refresh_from_db()
     assert project.early_start is True
-    assert AuditEvent.objects.filter(project=project, verb="project.early_start").count() == 1
+    assert AuditEvent.objects.filter(project_id=project.pk, verb="project.early_start").count() == 1
     assert not Form.objects.filter(project=project, kind="contract").exists()
 
     d.commission(project)
@@ -218,7 +221,7 @@ def test_budget_versions_keep_every_approved_version(org, d, budgeted):
     assert versions[1]["reason"] == "增加外购设备安装费用"
     assert versions[0]["approved_at"] <= versions[1]["approved_at"]
 
-    notice = AuditEvent.objects.get(project=project, verb="budget.change_notice")
+    notice = AuditEvent.objects.get(project_id=project.pk, verb="budget.change_notice")
     assert notice.payload["version"] == 2
     assert org["cost_dir"].pk in notice.payload["recipients"]
     assert org["finance"].pk in notice.payload["recipients"]

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from approvals.audit import audit_verify
 from approvals.fields import clean_fields, missing_required
 from approvals.kinds import all_kinds, get_kind
 from approvals.models import Form, FormStatus, StepAssignee
+from core.audit import audit_verify
 from finance.models import CostEntry, Payment
 from org.models import Delegation, User
 from projects.models import Project

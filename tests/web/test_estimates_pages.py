@@ -6,7 +6,8 @@ each refusal a clear Chinese message with nothing changed."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.models import Attachment, Form
+from approvals.models import Form
+from core.models import Attachment
 from projects.demo import pdf_upload
 from projects.estimates import estimate_report_sign, estimate_report_upload
 from projects.models import EstimateReport, PresalesRecord

@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from approvals.models import AuditEvent, Form, FormStatus
+from approvals.models import Form, FormStatus
+from core.models import AuditEvent
 from org.models import Delegation, User
 
 from .conftest import initiation_post

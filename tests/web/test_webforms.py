@@ -94,7 +94,7 @@ def test_an_upload_of_a_refused_type_names_the_field(users):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils.datastructures import MultiValueDict
 
-    from approvals.models import Attachment
+    from core.models import Attachment
     from sipm.errors import InvalidInput
 
     kind = FormKind(

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.audit import audit_verify
-from approvals.models import AuditEvent
+from core.audit import audit_verify
+from core.models import AuditEvent
 
 
 class Command(BaseCommand):
