@@ -17,7 +17,7 @@ from sipm.i18n import company_language
 
 from . import routing
 from .kinds import all_kinds, get_kind
-from .models import ChainStepTemplate, ChainTemplate, DiscountLimit, Form, FormCopy, FormStep
+from .models import ChainStepTemplate, ChainTemplate, Form, FormCopy, FormStep
 
 
 def _kind_title(slug) -> str:
@@ -298,13 +298,6 @@ class ChainTemplateAdmin(AuditedAdmin):
                         new={"is_active": old.is_active},
                     )
         messages.success(request, _("已启用所选版本；进行中的表单仍按其原版本审批。"))
-
-
-@admin.register(DiscountLimit)
-class DiscountLimitAdmin(AuditedAdmin):
-    list_display = ("user", "min_rate")
-    search_fields = ("user__username", "user__display_name")
-    autocomplete_fields = ("user",)
 
 
 class FormStepInline(admin.TabularInline):

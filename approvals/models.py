@@ -446,22 +446,3 @@ class FormCopy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["form", "department"], name="unique_form_copy"),
         ]
-
-
-class DiscountLimit(models.Model):
-    """折扣权限: the lowest 折扣率 (对外报价金额 / 估算价, in %) an approver may approve alone."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        on_delete=models.CASCADE,
-        related_name="discount_limit",
-    )
-    min_rate = models.DecimalField(_("最低折扣率(%)"), max_digits=5, decimal_places=2)
-
-    class Meta:
-        verbose_name = _("折扣权限")
-        verbose_name_plural = _("折扣权限")
-
-    def __str__(self):
-        return f"{self.user}: {self.min_rate}%"

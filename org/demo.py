@@ -96,7 +96,7 @@ def ensure_organisation():
 
 def _discount_limit_model():
     try:
-        return django_apps.get_model("approvals", "DiscountLimit")
+        return django_apps.get_model("projects", "DiscountLimit")
     except LookupError:
         return None
 

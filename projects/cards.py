@@ -9,13 +9,14 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from approvals.cards import Figure, register_card, register_prefetch
-from approvals.models import DiscountLimit, Form, FormStatus
+from approvals.models import Form, FormStatus
 from approvals.webforms import money_text
 from org.codes import RoleCode
 from org.selectors import user_has_role, users_with_role
 from sipm.values import to_decimal
 
 from .discounts import discount_rate
+from .models import DiscountLimit
 from .selectors import BUDGET_FIGURES
 
 MONEY_KINDS = ("budget", "budget_change", "quotation", "contract")

@@ -2,29 +2,25 @@
 `discount_below_limit` condition of its chain (registered with approvals.conditions in
 ProjectsConfig.ready).
 
-The DiscountLimit model still lives in approvals (table approvals_discountlimit, edited in the
-admin there); moving the model here needs a SeparateDatabaseAndState migration and is left for a
-later step. Only this module reads it.
+The limits themselves are projects.DiscountLimit (edited in the admin, audited).
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from approvals.models import DiscountLimit
 from org.codes import RoleCode
 from org.models import Role
 from org.selectors import users_with_role
+from sipm.values import to_decimal
+
+from .models import DiscountLimit
 
 
 def discount_rate(data) -> Decimal | None:
     """折扣率 = 对外报价金额 / 估算价, in percent with two decimals."""
-    try:
-        quote = Decimal(str(data.get("quote_amount")))
-        listed = Decimal(str(data.get("list_price")))
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if listed <= 0:
+    quote, listed = to_decimal(data.get("quote_amount")), to_decimal(data.get("list_price"))
+    if quote is None or listed is None or listed <= 0:
         return None
     return (quote / listed * 100).quantize(Decimal("0.01"))
 

@@ -290,3 +290,23 @@ class PresalesRecord(models.Model):
     class Meta:
         verbose_name = _("售前工作记录")
         verbose_name_plural = _("售前工作记录")
+
+
+class DiscountLimit(models.Model):
+    """折扣权限: the lowest 折扣率 (对外报价金额 / 估算价, in %) an approver may approve alone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.CASCADE,
+        related_name="discount_limit",
+    )
+    min_rate = models.DecimalField(_("最低折扣率(%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        db_table = "approvals_discountlimit"  # moved from the engine app; the table kept its name
+        verbose_name = _("折扣权限")
+        verbose_name_plural = _("折扣权限")
+
+    def __str__(self):
+        return f"{self.user}: {self.min_rate}%"

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from approvals.models import DiscountLimit
 from core.audit import audit_verify
 from core.models import AuditEvent
 from org.models import Role, RoleAssignment
+from projects.models import DiscountLimit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,20 +60,20 @@ def test_a_discount_limit_change_is_audited_with_old_and_new_rate(admin_client_,
     limit = DiscountLimit.objects.get(user=org["sales_dir"])
     old = str(limit.min_rate)
     admin_client_.post(
-        reverse("admin:approvals_discountlimit_change", args=[limit.pk]),
+        reverse("admin:projects_discountlimit_change", args=[limit.pk]),
         {"user": org["sales_dir"].pk, "min_rate": "80.00"},
     )
-    (row,) = _config_rows("approvals.discountlimit")
+    (row,) = _config_rows("projects.discountlimit")
     assert row.payload["changes"] == {"min_rate": [old, "80.00"]}
 
 
 def test_saving_without_a_change_writes_nothing(admin_client_, org):
     limit = DiscountLimit.objects.get(user=org["sales_dir"])
     admin_client_.post(
-        reverse("admin:approvals_discountlimit_change", args=[limit.pk]),
+        reverse("admin:projects_discountlimit_change", args=[limit.pk]),
         {"user": org["sales_dir"].pk, "min_rate": str(limit.min_rate)},
     )
-    assert _config_rows("approvals.discountlimit") == []
+    assert _config_rows("projects.discountlimit") == []
 
 
 def test_a_new_signature_is_audited(org, client):

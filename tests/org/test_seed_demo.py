@@ -77,9 +77,9 @@ def test_discount_limits():
     from django.apps import apps
 
     try:
-        DiscountLimit = apps.get_model("approvals", "DiscountLimit")
+        DiscountLimit = apps.get_model("projects", "DiscountLimit")
     except LookupError:
-        pytest.skip("approvals.DiscountLimit does not exist")
+        pytest.skip("projects.DiscountLimit does not exist")
     users = seed_demo_org()
     assert str(DiscountLimit.objects.get(user=users["sales_dir"]).min_rate) == "85.00"
     assert str(DiscountLimit.objects.get(user=users["gm"]).min_rate) == "0.00"
