@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 
 from approvals.models import Form
 from org.models import Department
+from projects.models import DeadlineCode
+from projects.policy import deadline_days
 from sipm.values import to_decimal
 from workcal.calendar import add_working_days
 
@@ -119,14 +121,19 @@ def payment_status(project) -> dict:
     }
 
 
+def final_accounts_days() -> int:
+    """The working days 财务部 has for the final accounts after the last payment [§27]."""
+    return deadline_days(DeadlineCode.FINAL_ACCOUNTS)
+
+
 def final_accounts_due(project):
-    """The date the final accounts are due (5 working days after the last payment [§27]),
-    or None while money is still owed."""
+    """The date the final accounts are due (5 working days after the last payment [§27]; the
+    number is projects.PolicyDeadline "final_accounts"), or None while money is still owed."""
 
     status = payment_status(project)
     if not status["all_collected"] or status["last_payment_date"] is None:
         return None
-    return add_working_days(status["last_payment_date"], 5)
+    return add_working_days(status["last_payment_date"], final_accounts_days())
 
 
 def actual_costs(project) -> dict[str, Decimal]:

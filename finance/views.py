@@ -258,6 +258,7 @@ def project_final_accounts(request, pk):
             "project": project,
             "fa": selectors.final_accounts(project),
             "due": selectors.final_accounts_due(project),
+            "final_days": selectors.final_accounts_days(),
             "may_start": may_start,
             "evaluation_state": evaluation_state(project),
         },

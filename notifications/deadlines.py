@@ -3,8 +3,10 @@
 [§22] 项目委托书 issued (submitted) within 3 working days after the contract's signing date, and
 approved within 2 working days after it is issued; [§27] final accounts within 5 working days
 after the last payment; [§18] a budget change told to everyone concerned within 1 working day of
-its approval. A deadline appears once its starting point exists (an approved contract with a
-signing date, a submitted commission, all money collected, an approved budget change).
+its approval. The numbers are data (projects.PolicyDeadline, admin 制度时限; read through
+projects.policy), seeded with these values. A deadline appears once its starting point exists
+(an approved contract with a signing date, a submitted commission, all money collected, an
+approved budget change).
 
 `project_deadlines(project)` is what the API shows; it runs a fixed number of queries whatever the
 project holds.
@@ -21,23 +23,20 @@ from approvals.kinds import get_kind
 from approvals.models import Form, FormStatus, FormStep, StepStatus
 from core.models import AuditEvent
 from finance.selectors import final_accounts_due
+from projects.models import DeadlineCode
+from projects.policy import policy_deadlines
 
 from .models import ReminderLog
 from .workdays import Workdays, local_date, start_of_day
 
 OPEN, MET, OVERDUE = "open", "met", "overdue"
 
-COMMISSION_ISSUE = "commission_issue"
-COMMISSION_APPROVE = "commission_approve"
-FINAL_ACCOUNTS = "final_accounts"
-BUDGET_CHANGE_NOTICE = "budget_change_notice"
+# The policy deadlines' kinds are their PolicyDeadline codes; their working days are data.
+COMMISSION_ISSUE = DeadlineCode.COMMISSION_ISSUE.value  # [§22]
+COMMISSION_APPROVE = DeadlineCode.COMMISSION_APPROVE.value  # [§22]
+FINAL_ACCOUNTS = DeadlineCode.FINAL_ACCOUNTS.value  # [§27] (finance.selectors.final_accounts_due)
+BUDGET_CHANGE_NOTICE = DeadlineCode.BUDGET_CHANGE_NOTICE.value  # [§18]
 STEP = "step"
-
-# Working days allowed by the policy.
-COMMISSION_ISSUE_DAYS = 3  # [§22]
-COMMISSION_APPROVE_DAYS = 2  # [§22]
-FINAL_ACCOUNTS_DAYS = 5  # [§27] (finance.selectors.final_accounts_due counts them)
-BUDGET_CHANGE_NOTICE_DAYS = 1  # [§18]
 
 _KINDS = ("contract", "commission", "final_accounts", "budget_change")
 
@@ -46,13 +45,16 @@ def budget_notice_key(form_id) -> str:
     return f"budget_change:{form_id}:notice"
 
 
-def _labels():
-    return {
-        COMMISSION_ISSUE: _("办理项目委托书（合同签订后 3 个工作日内）"),
-        COMMISSION_APPROVE: _("批准项目委托书（办理后 2 个工作日内）"),
-        FINAL_ACCOUNTS: _("项目决算（全部款项收回后 5 个工作日内）"),
-        BUDGET_CHANGE_NOTICE: _("预算变更告知相关人员（批准后 1 个工作日内）"),
+def _labels(rules=None):
+    """Each policy deadline's label, with the working days currently configured."""
+    rules = rules or policy_deadlines.rules()
+    templates = {
+        COMMISSION_ISSUE: _("办理项目委托书（合同签订后 %(days)s 个工作日内）"),
+        COMMISSION_APPROVE: _("批准项目委托书（办理后 %(days)s 个工作日内）"),
+        FINAL_ACCOUNTS: _("项目决算（全部款项收回后 %(days)s 个工作日内）"),
+        BUDGET_CHANGE_NOTICE: _("预算变更告知相关人员（批准后 %(days)s 个工作日内）"),
     }
+    return {kind: text % {"days": rules[kind].working_days} for kind, text in templates.items()}
 
 
 @dataclass
@@ -130,7 +132,8 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
     """Every deadline of the project, soonest first (see the module docstring)."""
     now = now or timezone.now()
     today = local_date(now)
-    labels = _labels()
+    rules = policy_deadlines.rules()
+    labels = _labels(rules)
     forms = list(
         Form.objects.filter(project=project, kind__in=_KINDS)
         .filter(Q(status=FormStatus.APPROVED) | Q(submitted_at__isnull=False))
@@ -209,7 +212,7 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         first = min(issued, key=first_issue, default=None)
         add(
             COMMISSION_ISSUE,
-            days.add(sign_date, COMMISSION_ISSUE_DAYS),
+            days.add(sign_date, rules[COMMISSION_ISSUE].working_days),
             first_issue(first) if first else None,
             first,
         )
@@ -223,7 +226,7 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         approved_at = current.closed_at if current.status == FormStatus.APPROVED else None
         add(
             COMMISSION_APPROVE,
-            days.add(current.submitted_at, COMMISSION_APPROVE_DAYS),
+            days.add(current.submitted_at, rules[COMMISSION_APPROVE].working_days),
             approved_at,
             current,
         )
@@ -235,7 +238,7 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
             continue
         add(
             BUDGET_CHANGE_NOTICE,
-            days.add(change.closed_at, BUDGET_CHANGE_NOTICE_DAYS),
+            days.add(change.closed_at, rules[BUDGET_CHANGE_NOTICE].working_days),
             notices.get(budget_notice_key(change.pk)),
             change,
         )

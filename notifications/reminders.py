@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Form, FormStatus, FormStep, StepStatus
 from projects.models import Project
+from projects.policy import policy_deadlines
 from sipm.i18n import in_company_language
 
 from . import due, people
@@ -249,6 +250,8 @@ def reminders_scan(*, now=None) -> ScanResult:
 @in_company_language
 def _scan(*, now=None) -> ScanResult:
     now = now or timezone.now()
+    # The policy's working days as they are now, whatever another process changed meanwhile.
+    policy_deadlines.clear()
     result = ScanResult(budget_notices=_budget_notices(now))
     today = now.astimezone(SHANGHAI).date()
     days = Workdays(today - timedelta(days=60), today + timedelta(days=30))

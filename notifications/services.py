@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from approvals.models import Form, FormStatus
 from core.audit import audit_append
 from core.events import defer, emit, follow_up_handler
+from projects.policy import deadline_days
 from sipm.errors import Conflict, NotVisible, Refused
 from sipm.i18n import in_company_language
 
 from . import categories, channels
-from .deadlines import BUDGET_CHANGE_NOTICE, BUDGET_CHANGE_NOTICE_DAYS, budget_notice_key
+from .deadlines import BUDGET_CHANGE_NOTICE, budget_notice_key
 from .links import form_url
 from .models import (
     Channel,
@@ -330,7 +331,7 @@ def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue"
             raise Conflict(_("预算变更尚未批准，不能发出变更通知。"), code="wrong_state")
         project = form.project
         approved_on = local_date(form.closed_at or now)
-        due = Workdays.around([approved_on]).add(approved_on, BUDGET_CHANGE_NOTICE_DAYS)
+        due = Workdays.around([approved_on]).add(approved_on, deadline_days(BUDGET_CHANGE_NOTICE))
         recipients = budget_change_audience(project)
         reason = (form.data or {}).get("reason") or ""
         body = _("项目 %(number)s %(name)s 的预算变更（%(form)s）已于 %(date)s 批准。") % {

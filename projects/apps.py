@@ -23,3 +23,6 @@ class ProjectsConfig(AppConfig):
         conditions.register_op("discount_below_limit", discount_below_limit)
         # The estimate reports become citable project records (approvals.attachments).
         from . import estimates  # noqa: F401
+        from .policy import connect_signals
+
+        connect_signals()

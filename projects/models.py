@@ -1,7 +1,9 @@
 """Projects and their lifecycle stages."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -310,3 +312,54 @@ class DiscountLimit(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.min_rate}%"
+
+
+class DeadlineCode(models.TextChoices):
+    """The policy's working-day deadlines; the same codes are the deadline kinds of
+    notifications.deadlines."""
+
+    COMMISSION_ISSUE = "commission_issue", _("办理项目委托书")
+    COMMISSION_APPROVE = "commission_approve", _("批准项目委托书")
+    FINAL_ACCOUNTS = "final_accounts", _("项目决算")
+    BUDGET_CHANGE_NOTICE = "budget_change_notice", _("预算变更告知相关人员")
+
+
+# The longest deadline an admin may set: a month of working days. Anything longer is a typo, and
+# the deadline code's working-day spans are sized for it.
+MAX_DEADLINE_DAYS = 20
+
+
+class PolicyDeadline(models.Model):
+    """One of the policy's working-day deadlines [§18, §22, §27], kept by admins beside the
+    approval steps' time limits (ChainStepTemplate.sla_days); read through projects.policy."""
+
+    code = models.CharField(_("时限"), max_length=40, unique=True, choices=DeadlineCode.choices)
+    working_days = models.PositiveSmallIntegerField(
+        _("工作日数"),
+        validators=[
+            MinValueValidator(1, _("时限至少为 1 个工作日。")),
+            MaxValueValidator(MAX_DEADLINE_DAYS, _("时限不能超过 %(limit_value)s 个工作日。")),
+        ],
+    )
+    clause = models.CharField(_("制度条款"), max_length=20, help_text=_("例如 §22。"))
+    description = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("从何时起算、什么算作完成。")
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("制度时限")
+        verbose_name_plural = _("制度时限")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(working_days__gte=1, working_days__lte=MAX_DEADLINE_DAYS),
+                name="policy_deadline_days_range",
+                violation_error_message=_("工作日数超出允许范围。"),
+            )
+        ]
+
+    def __str__(self):
+        return gettext("%(name)s（%(days)s 个工作日）") % {
+            "name": self.get_code_display(),
+            "days": self.working_days,
+        }

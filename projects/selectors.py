@@ -7,7 +7,8 @@ from org.codes import DIRECTOR_ROLES, Dept
 from org.models import User
 from org.selectors import user_sees_all_projects
 
-from .models import Project
+from .models import DeadlineCode, Project
+from .policy import deadline_days
 
 
 def visible_project_ids(user):
@@ -146,14 +147,17 @@ def quote_for_client(project):
 
 
 def commission_issue_due(project):
-    """项目管理部 issues the commission within 3 working days of the contract's signing, which
-    counts from the contract's approval (finance.selectors.contract_signed_on) [§22]."""
+    """项目管理部 issues the commission within 3 working days (PolicyDeadline
+    "commission_issue") of the contract's signing, which counts from the contract's approval
+    (finance.selectors.contract_signed_on) [§22]."""
     # finance reads projects' selectors at load time: imported where used to avoid a cycle
     from finance.selectors import contract_signed_on
     from workcal.calendar import add_working_days  # lower layer, as before
 
     signed = contract_signed_on(latest_approved(project, "contract"))
-    return add_working_days(signed, 3) if signed is not None else None
+    if signed is None:
+        return None
+    return add_working_days(signed, deadline_days(DeadlineCode.COMMISSION_ISSUE))
 
 
 def budget_change_recipients(project):

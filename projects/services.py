@@ -16,7 +16,8 @@ from org.selectors import initiation_refusal, user_sees_all
 from sipm.errors import Conflict, InvalidInput, NotVisible, Refused
 from workcal.calendar import add_working_days
 
-from .models import Project, Stage
+from .models import DeadlineCode, Project, Stage
+from .policy import deadline_days
 from .selectors import budget_change_recipients, budget_versions, project_visible_to
 
 PROJECT_PREFIX = "SI"
@@ -242,14 +243,17 @@ def project_set_team(*, acting_user, project_id, manager_id, member_ids, form=No
 
 
 def budget_change_announce(*, acting_user, form, when):
-    """An approved budget change is told to everyone concerned within 1 working day [§18].
+    """An approved budget change is told to everyone concerned within 1 working day [§18]
+    (PolicyDeadline "budget_change_notice").
 
     Records who is to be told and by when, and emits budget.changed: the notifications app
     tells them (its subscriber records the notice as delivered to each)."""
 
     project = _locked(form.project_id)
     recipients = list(budget_change_recipients(project).values_list("pk", flat=True))
-    due = add_working_days(timezone.localdate(when), 1)
+    due = add_working_days(
+        timezone.localdate(when), deadline_days(DeadlineCode.BUDGET_CHANGE_NOTICE)
+    )
     # The engine saves the approved form after its hooks, so it may not be listed yet.
     versions = budget_versions(project)
     version = next((v["version"] for v in versions if v["form"].pk == form.pk), len(versions) + 1)
