@@ -48,6 +48,9 @@ def env_for(size, **extra):
         DJANGO_SECRET_KEY="bench-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_COOKIES="false",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS (production turns both on).
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_HSTS_SECONDS="0",
         SIPM_BENCH="true",
         SIPM_AUTH_THROTTLE="100000/minute",
         # The same media directory whichever checkout runs the bench: stored PDFs stay stored.
