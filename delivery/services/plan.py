@@ -114,67 +114,74 @@ def _maintenance_days(project) -> Decimal:
     return Decimal(str(quote.data.get("maintenance_man_days") or "0"))
 
 
-def _clean_task(values, plan, task=None) -> dict:
-    errors = {}
-    out = {}
+def _task_date(values, task, key, errors) -> date | None:
+    raw = values.get(key, getattr(task, key, None))
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[key] = _("请输入有效日期（格式 YYYY-MM-DD）。")
+        return None
+
+
+def _clean_task(values, plan, task=None) -> tuple[dict[str, object], list[Task] | None]:
+    """The task's field values and, when `values` names them, its predecessors."""
+    errors: dict[str, str] = {}
     name = (values.get("name") if "name" in values else getattr(task, "name", "")) or ""
     if not str(name).strip():
         errors["name"] = _("请填写任务名称。")
-    out["name"] = str(name).strip()[:200]
-    for key in ("start", "finish"):
-        raw = values.get(key, getattr(task, key, None))
-        if isinstance(raw, str):
-            try:
-                raw = date.fromisoformat(raw)
-            except ValueError:
-                errors[key] = _("请输入有效日期（格式 YYYY-MM-DD）。")
-                raw = None
-        out[key] = raw
+    start = _task_date(values, task, "start", errors)
+    finish = _task_date(values, task, "finish", errors)
     duration = values.get("duration")
-    if duration not in (None, "") and out.get("start"):
+    if duration not in (None, "") and start:
         try:
             n = int(duration)
             if n < 1:
                 raise ValueError
-            out["finish"] = add_working_days(out["start"], 0)
-            out["start"] = out["finish"]
-            out["finish"] = add_working_days(out["start"], n - 1)
+            finish = add_working_days(start, 0)
+            start = finish
+            finish = add_working_days(start, n - 1)
             errors.pop("finish", None)
         except (TypeError, ValueError):
             errors["duration"] = _("工期须为正整数（工作日）。")
-    if out.get("start") is None and "start" not in errors:
+    if start is None and "start" not in errors:
         errors["start"] = _("请填写计划开始日期。")
-    if out.get("finish") is None and "finish" not in errors:
+    if finish is None and "finish" not in errors:
         errors["finish"] = _("请填写计划完成日期或工期。")
-    if out.get("start") and out.get("finish"):
-        if out["finish"] < out["start"]:
+    if start and finish:
+        if finish < start:
             errors["finish"] = _("计划完成不能早于计划开始。")
-        elif not is_working_day(out["start"]):
-            errors["start"] = _("计划开始须为工作日（%(d)s 不是工作日）。") % {"d": out["start"]}
-        elif not is_working_day(out["finish"]):
-            errors["finish"] = _("计划完成须为工作日（%(d)s 不是工作日）。") % {"d": out["finish"]}
+        elif not is_working_day(start):
+            errors["start"] = _("计划开始须为工作日（%(d)s 不是工作日）。") % {"d": start}
+        elif not is_working_day(finish):
+            errors["finish"] = _("计划完成须为工作日（%(d)s 不是工作日）。") % {"d": finish}
+    out: dict[str, object] = {"name": str(name).strip()[:200], "start": start, "finish": finish}
     raw_md = values.get("planned_man_days", getattr(task, "planned_man_days", None))
     try:
         md = Decimal(str(raw_md).strip())
-        if not md.is_finite() or md < 0 or md > Decimal("99999") or md.as_tuple().exponent < -2:
+        exponent = md.as_tuple().exponent  # a letter, not a number, when md is not finite
+        if not isinstance(exponent, int) or md < 0 or md > Decimal("99999") or exponent < -2:
             raise ValueError
         out["planned_man_days"] = md
     except (ValueError, ArithmeticError):
         errors["planned_man_days"] = _("计划工日须为不小于 0 的数字，最多 2 位小数。")
     if "owner" in values:
-        owner = values.get("owner")
-        out["owner"] = None
-        if owner not in (None, ""):
-            out["owner"] = User.objects.filter(pk=owner, is_active=True).first()
-            if out["owner"] is None:
+        owner_id = values.get("owner")
+        owner = None
+        if owner_id not in (None, ""):
+            owner = User.objects.filter(pk=owner_id, is_active=True).first()
+            if owner is None:
                 errors["owner"] = _("负责人不存在。")
+        out["owner"] = owner
     if "phase" in values:
-        out["phase"] = Phase.objects.filter(plan=plan, pk=values.get("phase")).first()
-        if out["phase"] is None:
+        out["phase"] = phase = Phase.objects.filter(plan=plan, pk=values.get("phase")).first()
+        if phase is None:
             errors["phase"] = _("阶段不存在。")
     elif task is None:
         errors["phase"] = _("请选择阶段。")
     deps = values.get("depends_on")
+    found = None
     if deps is not None:
         ids = [int(d) for d in deps if str(d).isdigit()]
         found = list(Task.objects.filter(plan=plan, pk__in=ids))
@@ -182,10 +189,9 @@ def _clean_task(values, plan, task=None) -> dict:
             errors["depends_on"] = _("前置任务须为本计划的任务。")
         elif task is not None and task.pk in ids:
             errors["depends_on"] = _("任务不能依赖自身。")
-        out["depends_on"] = found
     if errors:
         raise InvalidInput(_("任务填写有误：") + "；".join(errors.values()), fields=errors)
-    return out
+    return out, found
 
 
 def task_save(*, acting_user, project_id, task_id=None, values: dict) -> Task:
@@ -198,8 +204,7 @@ def task_save(*, acting_user, project_id, task_id=None, values: dict) -> Task:
             task = Task.objects.filter(plan=plan, pk=task_id).first()
             if task is None:
                 raise InvalidInput(_("任务不存在。"), fields={"task": _("任务不存在。")})
-        clean = _clean_task(values, plan, task)
-        deps = clean.pop("depends_on", None)
+        clean, deps = _clean_task(values, plan, task)
         if task is None:
             task = Task.objects.create(plan=plan, **clean)
         else:
@@ -258,7 +263,7 @@ def milestone_save(*, acting_user, project_id, name, due, is_acceptance=False, i
 # --- baselines ---------------------------------------------------------------------------------
 
 
-def _snapshot(plan, rates) -> tuple[dict, dict]:
+def _snapshot(plan, rates) -> tuple[dict, list[str]]:
     tasks, errors = [], []
     for task in selectors.plan_tasks(plan):
         if task.owner is None:
