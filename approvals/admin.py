@@ -18,6 +18,7 @@ from sipm.i18n import company_language
 from . import routing
 from .kinds import all_kinds, get_kind
 from .models import ChainStepTemplate, ChainTemplate, Form, FormCopy, FormStep
+from .services.flow import STEP_TEMPLATE_FIELDS
 
 
 def _kind_title(slug) -> str:
@@ -98,22 +99,8 @@ class ChainStepForm(forms.ModelForm):
 
     class Meta:
         model = ChainStepTemplate
-        fields = (
-            "template",
-            "order",
-            "name",
-            "role_label",
-            "kind",
-            "approvers",
-            "quorum",
-            "fill_fields",
-            "condition",
-            "sla_days",
-            "allow_add_signer",
-            "allow_transfer",
-            "transfer_scope",
-            "comment_required",
-        )
+        # The fields a form's step copies from its template, the same list the flow copies.
+        fields = ("template", *STEP_TEMPLATE_FIELDS)
         widgets = {"approvers": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):

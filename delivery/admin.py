@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     AcceptanceRecord,
     Baseline,
@@ -38,28 +40,17 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Baseline)
-class BaselineAdmin(ReadOnly):
+class BaselineAdmin(ReadOnlyAdmin):
     list_display = ("plan", "version", "man_days", "cost", "approved_at")
 
 
 @admin.register(Risk)
-class RiskAdmin(ReadOnly):
+class RiskAdmin(ReadOnlyAdmin):
     list_display = ("project", "kind", "description", "probability", "impact", "status")
     list_filter = ("status", "kind")
 
 
 @admin.register(AcceptanceRecord)
-class AcceptanceAdmin(ReadOnly):
+class AcceptanceAdmin(ReadOnlyAdmin):
     list_display = ("project", "milestone", "accepted_on", "signatory", "is_final")

@@ -7,7 +7,7 @@ from core.events import subscribe
 
 from .forms import change_approved
 from .services.acceptance import acceptance_approved
-from .services.plan import baseline_approved
+from .services.baseline import baseline_approved
 
 ON_APPROVED = {
     "plan_baseline": baseline_approved,

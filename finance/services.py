@@ -255,18 +255,17 @@ def payment_record(*, acting_user, project_id, term, amount, date, note="") -> P
                 term_obj = None
             if term_obj is None:
                 errors["term"] = _("“付款条款”：该项目没有这个付款条款。")
-        if errors:
+        if errors or term_obj is None:  # (a missing term is among the errors)
             raise InvalidInput(_("输入有误：") + "；".join(errors.values()), fields=errors)
+        payment = Payment(term=term_obj, project=project, entered_by=acting_user, **parsed)
         paid = term_obj.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
         outstanding = term_obj.amount - paid
-        if parsed["amount"] > outstanding:
+        if payment.amount > outstanding:
             message = _(
                 "“金额”：本次回款 %(amount)s 超过该付款节点的未收金额 %(outstanding)s。"
-            ) % {"amount": parsed["amount"], "outstanding": outstanding}
+            ) % {"amount": payment.amount, "outstanding": outstanding}
             raise InvalidInput(message, fields={"amount": message})
-        payment = Payment.objects.create(
-            term=term_obj, project=project, entered_by=acting_user, **parsed
-        )
+        payment.save(force_insert=True)
         audit_append(
             verb="payment.recorded",
             actor=acting_user,

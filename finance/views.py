@@ -57,7 +57,22 @@ def _project(request, pk, refusal_fn):
     return project, refusal
 
 
+def _form_state(errors, posted) -> dict:
+    """A ledger page's entry form: its errors and what was posted (a fresh one dated today)."""
+    return {"errors": errors or {}, "posted": posted or {"date": shanghai_today().isoformat()}}
+
+
 # --- 成本台账 ---------------------------------------------------------------------------------
+
+
+def _cost_error(request, project, refusal, exc):
+    """A failed cost write: 404, the refusal page if `refusal`, else the ledger with a message."""
+    if exc.status == 404:
+        raise Http404(exc.message)
+    if refusal:
+        return _refused(request, exc.message)
+    messages.error(request, exc.message)
+    return redirect("project-costs", pk=project.pk)
 
 
 def _costs_page(request, project, *, errors=None, posted=None, report=None, status=200):
@@ -85,8 +100,7 @@ def _costs_page(request, project, *, errors=None, posted=None, report=None, stat
             "categories": [(v, label) for v, label in categories.choices if v in active],
             "may_enter": entry_refusal is None and stage_refusal is None,
             "entry_note": entry_refusal or stage_refusal,
-            "errors": errors or {},
-            "posted": posted or {"date": shanghai_today().isoformat()},
+            **_form_state(errors, posted),
             "report": report,
             "shown_category": categories.label(shown_category) if shown_category else "",
         },
@@ -110,12 +124,7 @@ def project_costs(request, pk):
             request, project, errors={**exc.fields, "top": exc.message}, posted=posted, status=400
         )
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message)
-        if refusal:
-            return _refused(request, exc.message)
-        messages.error(request, exc.message)
-        return redirect("project-costs", pk=project.pk)
+        return _cost_error(request, project, refusal, exc)
     messages.success(request, _("成本记录已保存。"))
     return redirect("project-costs", pk=project.pk)
 
@@ -134,12 +143,7 @@ def project_costs_import(request, pk):
         errors = {"import": exc.fields.get("file") or exc.message}
         return _costs_page(request, project, errors=errors, status=400)
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message)
-        if refusal:
-            return _refused(request, exc.message)
-        messages.error(request, exc.message)
-        return redirect("project-costs", pk=project.pk)
+        return _cost_error(request, project, refusal, exc)
     return _costs_page(request, project, report=report)
 
 
@@ -208,8 +212,7 @@ def _payments_page(request, project, *, errors=None, posted=None, status=200):
             "open_terms": [t for t in terms if t["outstanding"] > 0],
             "payments": list(selectors.project_payments(project)),
             "may_record": permissions.payment_refusal(request.user) is None,
-            "errors": errors or {},
-            "posted": posted or {"date": shanghai_today().isoformat()},
+            **_form_state(errors, posted),
         },
         status=status,
     )

@@ -80,12 +80,21 @@ def waiting_on_you(event):
 @subscribe("form.approved", name="notifications.form_approved", sync=True)
 @in_company_language
 def form_approved(event):
+    return _to_submitter(
+        event,
+        title=_("【已批准】%(form)s") % {"form": _form_label(event)},
+        body=_("您提交的 %(form)s 已审批通过。") % {"form": _form_label(event)},
+    )
+
+
+def _to_submitter(event, *, title, body):
+    """The outcome of the submitter's form, told to them."""
     return _notice(
         event,
         "result",
         recipients=_users([event.payload.get("submitter")]),
-        title=_("【已批准】%(form)s") % {"form": _form_label(event)},
-        body=_("您提交的 %(form)s 已审批通过。") % {"form": _form_label(event)},
+        title=title,
+        body=body,
         category=categories.RESULT,
     )
 
@@ -105,34 +114,22 @@ def form_returned(event):
     p = event.payload
     if p.get("to_step"):
         return None  # returned to an earlier step: step.activated tells its approver
-    return _notice(
+    return _to_submitter(
         event,
-        "result",
-        recipients=_users([p.get("submitter")]),
         title=_("【已退回】%(form)s") % {"form": _form_label(event)},
         body=_("您提交的 %(form)s 被退回修改。意见：%(opinion)s")
-        % {
-            "form": _form_label(event),
-            "opinion": _opinion(event),
-        },
-        category=categories.RESULT,
+        % {"form": _form_label(event), "opinion": _opinion(event)},
     )
 
 
 @subscribe("form.rejected", name="notifications.form_rejected", sync=True)
 @in_company_language
 def form_rejected(event):
-    return _notice(
+    return _to_submitter(
         event,
-        "result",
-        recipients=_users([event.payload.get("submitter")]),
         title=_("【已驳回】%(form)s") % {"form": _form_label(event)},
         body=_("您提交的 %(form)s 被驳回。意见：%(opinion)s")
-        % {
-            "form": _form_label(event),
-            "opinion": _opinion(event),
-        },
-        category=categories.RESULT,
+        % {"form": _form_label(event), "opinion": _opinion(event)},
     )
 
 

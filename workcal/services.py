@@ -16,7 +16,7 @@ from .models import CalendarDay, CalendarSource, CalendarYear
 
 CSV_MAX_BYTES = 256 * 1024
 MIN_YEAR, MAX_YEAR = 2000, 2100
-NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
+NAME_MAX_LENGTH: int = CalendarDay._meta.get_field("name").max_length or 50
 _TRUE = {"1", "true", "yes", "y", "是", "班", "上班", "工作日"}
 _FALSE = {"0", "false", "no", "n", "否", "休", "休息", "休息日", "节假日"}
 _HEADER_FIRST_CELLS = {"date", "日期"}
@@ -235,21 +235,23 @@ def calendar_import_csv(*, acting_user, file_obj, year: int | None = None) -> Ca
                     _("日期 %(date)s 与第 %(other)d 行重复。")
                     % {"date": day, "other": first_line[day]}
                 )
-        if problems:
+        if problems or day is None or flag is None:  # (a bad date or flag is among the problems)
             result.errors.extend(RowError(line, p) for p in problems)
             continue
         parsed[day] = (flag, name)
         first_line[day] = line
 
-    if not parsed and not result.errors:
-        result.errors.append(RowError(0, _("文件中没有日期数据。")))
     if result.errors:
         return result
+    year = result.year  # the year asked for, else that of the first good row
+    if not parsed or year is None:
+        result.errors.append(RowError(0, _("文件中没有日期数据。")))
+        return result
 
-    days = {d: (w, n) for d, w, n in sources.weekday_days(result.year)}
+    days = {d: (w, n) for d, w, n in sources.weekday_days(year)}
     days.update(parsed)
     rows = [(d, w, n) for d, (w, n) in sorted(days.items())]
-    _replace_year(result.year, rows, source=CalendarSource.IMPORT, acting_user=acting_user)
+    _replace_year(year, rows, source=CalendarSource.IMPORT, acting_user=acting_user)
     result.rows = len(parsed)
     result.holidays = sum(1 for w, _n in parsed.values() if not w)
     result.workdays = len(parsed) - result.holidays

@@ -46,6 +46,21 @@ def _active_step(form, revision):
     return steps, current
 
 
+def _seat_changed(form, *, verb, acting_user, holder_id, payload):
+    """Audit what was done from a seat (on behalf of its holder when a delegate acts) and bump
+    the form's revision."""
+    audit_append(
+        verb=verb,
+        actor=acting_user,
+        on_behalf_of=holder_id if holder_id != acting_user.pk else None,
+        form=form,
+        project=form.project_id,
+        payload=payload,
+    )
+    form.revision += 1
+    form.save()
+
+
 def _my_seat(step, acting_user) -> StepAssignee:
     """The open seat of the step the user fills: their own, or one they stand in for."""
     decided = set(
@@ -148,12 +163,11 @@ def step_add_signer(
             current.wait()
             current.save(update_fields=["status"])
             activate_step(added, form, when, actor=acting_user, reason=added.note)
-        audit_append(
+        _seat_changed(
+            form,
             verb="step.signer_added",
-            actor=acting_user,
-            on_behalf_of=seat.user_id if seat.user_id != acting_user.pk else None,
-            form=form,
-            project=form.project_id,
+            acting_user=acting_user,
+            holder_id=seat.user_id,
             payload={
                 "step": added.order,
                 "name": added.name,
@@ -163,8 +177,6 @@ def step_add_signer(
                 "comment": comment,
             },
         )
-        form.revision += 1
-        form.save()
     return added
 
 
@@ -197,12 +209,11 @@ def step_transfer(*, acting_user, form_id, user_id, comment="", revision=None) -
                 "due_at": current.due_at.isoformat() if current.due_at else None,
             },
         )
-        audit_append(
+        _seat_changed(
+            form,
             verb="step.transferred",
-            actor=acting_user,
-            on_behalf_of=previous.pk if previous.pk != acting_user.pk else None,
-            form=form,
-            project=form.project_id,
+            acting_user=acting_user,
+            holder_id=previous.pk,
             payload={
                 "step": current.order,
                 "name": current.name,
@@ -212,8 +223,6 @@ def step_transfer(*, acting_user, form_id, user_id, comment="", revision=None) -
                 "comment": comment,
             },
         )
-        form.revision += 1
-        form.save()
     return seat
 
 

@@ -1,13 +1,8 @@
 """Every write of 实施: one transaction each, acting_user=, an audit row and a domain event."""
 
 from .acceptance import acceptance_approved, milestone_achieve
-from .plan import (
-    baseline_approved,
-    baseline_submit,
-    milestone_save,
-    plan_create_from_template,
-    task_save,
-)
+from .baseline import baseline_approved, baseline_submit
+from .plan import milestone_save, plan_create_from_template, task_save
 from .risks import daily_scan, risk_create, risk_review, risk_update
 from .tracking import snapshots_refresh, task_progress, timesheet_book
 

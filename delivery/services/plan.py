@@ -1,11 +1,10 @@
-"""Writes of the plan: from a template, task and milestone edits, the Excel import's
-replacement of the WBS, and the baseline submitted for approval (a new version each time)."""
+"""Writes of the plan: from a template, task and milestone edits. The Excel import's
+replacement of the WBS is delivery.imports; the baseline, delivery.services.baseline."""
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_append
@@ -16,8 +15,7 @@ from sipm.errors import Conflict, InvalidInput
 from workcal.calendar import add_working_days, is_working_day
 
 from .. import permissions, selectors
-from ..evm import cents
-from ..models import Baseline, Milestone, Phase, Plan, PlanTemplate, Task
+from ..models import Milestone, Phase, Plan, PlanTemplate, Task
 from .common import bump, plan_of, project_for, require_implementing
 
 CENT = Decimal("0.01")
@@ -114,67 +112,74 @@ def _maintenance_days(project) -> Decimal:
     return Decimal(str(quote.data.get("maintenance_man_days") or "0"))
 
 
-def _clean_task(values, plan, task=None) -> dict:
-    errors = {}
-    out = {}
+def _task_date(values, task, key, errors) -> date | None:
+    raw = values.get(key, getattr(task, key, None))
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[key] = _("请输入有效日期（格式 YYYY-MM-DD）。")
+        return None
+
+
+def _clean_task(values, plan, task=None) -> tuple[dict[str, object], list[Task] | None]:
+    """The task's field values and, when `values` names them, its predecessors."""
+    errors: dict[str, str] = {}
     name = (values.get("name") if "name" in values else getattr(task, "name", "")) or ""
     if not str(name).strip():
         errors["name"] = _("请填写任务名称。")
-    out["name"] = str(name).strip()[:200]
-    for key in ("start", "finish"):
-        raw = values.get(key, getattr(task, key, None))
-        if isinstance(raw, str):
-            try:
-                raw = date.fromisoformat(raw)
-            except ValueError:
-                errors[key] = _("请输入有效日期（格式 YYYY-MM-DD）。")
-                raw = None
-        out[key] = raw
+    start = _task_date(values, task, "start", errors)
+    finish = _task_date(values, task, "finish", errors)
     duration = values.get("duration")
-    if duration not in (None, "") and out.get("start"):
+    if duration not in (None, "") and start:
         try:
             n = int(duration)
             if n < 1:
                 raise ValueError
-            out["finish"] = add_working_days(out["start"], 0)
-            out["start"] = out["finish"]
-            out["finish"] = add_working_days(out["start"], n - 1)
+            finish = add_working_days(start, 0)
+            start = finish
+            finish = add_working_days(start, n - 1)
             errors.pop("finish", None)
         except (TypeError, ValueError):
             errors["duration"] = _("工期须为正整数（工作日）。")
-    if out.get("start") is None and "start" not in errors:
+    if start is None and "start" not in errors:
         errors["start"] = _("请填写计划开始日期。")
-    if out.get("finish") is None and "finish" not in errors:
+    if finish is None and "finish" not in errors:
         errors["finish"] = _("请填写计划完成日期或工期。")
-    if out.get("start") and out.get("finish"):
-        if out["finish"] < out["start"]:
+    if start and finish:
+        if finish < start:
             errors["finish"] = _("计划完成不能早于计划开始。")
-        elif not is_working_day(out["start"]):
-            errors["start"] = _("计划开始须为工作日（%(d)s 不是工作日）。") % {"d": out["start"]}
-        elif not is_working_day(out["finish"]):
-            errors["finish"] = _("计划完成须为工作日（%(d)s 不是工作日）。") % {"d": out["finish"]}
+        elif not is_working_day(start):
+            errors["start"] = _("计划开始须为工作日（%(d)s 不是工作日）。") % {"d": start}
+        elif not is_working_day(finish):
+            errors["finish"] = _("计划完成须为工作日（%(d)s 不是工作日）。") % {"d": finish}
+    out: dict[str, object] = {"name": str(name).strip()[:200], "start": start, "finish": finish}
     raw_md = values.get("planned_man_days", getattr(task, "planned_man_days", None))
     try:
         md = Decimal(str(raw_md).strip())
-        if not md.is_finite() or md < 0 or md > Decimal("99999") or md.as_tuple().exponent < -2:
+        exponent = md.as_tuple().exponent  # a letter, not a number, when md is not finite
+        if not isinstance(exponent, int) or md < 0 or md > Decimal("99999") or exponent < -2:
             raise ValueError
         out["planned_man_days"] = md
     except (ValueError, ArithmeticError):
         errors["planned_man_days"] = _("计划工日须为不小于 0 的数字，最多 2 位小数。")
     if "owner" in values:
-        owner = values.get("owner")
-        out["owner"] = None
-        if owner not in (None, ""):
-            out["owner"] = User.objects.filter(pk=owner, is_active=True).first()
-            if out["owner"] is None:
+        owner_id = values.get("owner")
+        owner = None
+        if owner_id not in (None, ""):
+            owner = User.objects.filter(pk=owner_id, is_active=True).first()
+            if owner is None:
                 errors["owner"] = _("负责人不存在。")
+        out["owner"] = owner
     if "phase" in values:
-        out["phase"] = Phase.objects.filter(plan=plan, pk=values.get("phase")).first()
-        if out["phase"] is None:
+        out["phase"] = phase = Phase.objects.filter(plan=plan, pk=values.get("phase")).first()
+        if phase is None:
             errors["phase"] = _("阶段不存在。")
     elif task is None:
         errors["phase"] = _("请选择阶段。")
     deps = values.get("depends_on")
+    found = None
     if deps is not None:
         ids = [int(d) for d in deps if str(d).isdigit()]
         found = list(Task.objects.filter(plan=plan, pk__in=ids))
@@ -182,10 +187,9 @@ def _clean_task(values, plan, task=None) -> dict:
             errors["depends_on"] = _("前置任务须为本计划的任务。")
         elif task is not None and task.pk in ids:
             errors["depends_on"] = _("任务不能依赖自身。")
-        out["depends_on"] = found
     if errors:
         raise InvalidInput(_("任务填写有误：") + "；".join(errors.values()), fields=errors)
-    return out
+    return out, found
 
 
 def task_save(*, acting_user, project_id, task_id=None, values: dict) -> Task:
@@ -198,8 +202,7 @@ def task_save(*, acting_user, project_id, task_id=None, values: dict) -> Task:
             task = Task.objects.filter(plan=plan, pk=task_id).first()
             if task is None:
                 raise InvalidInput(_("任务不存在。"), fields={"task": _("任务不存在。")})
-        clean = _clean_task(values, plan, task)
-        deps = clean.pop("depends_on", None)
+        clean, deps = _clean_task(values, plan, task)
         if task is None:
             task = Task.objects.create(plan=plan, **clean)
         else:
@@ -253,190 +256,3 @@ def milestone_save(*, acting_user, project_id, name, due, is_acceptance=False, i
             "plan.milestone_saved", actor=acting_user, project=project, payload={"id": milestone.pk}
         )
         return milestone
-
-
-# --- baselines ---------------------------------------------------------------------------------
-
-
-def _snapshot(plan, rates) -> tuple[dict, dict]:
-    tasks, errors = [], []
-    for task in selectors.plan_tasks(plan):
-        if task.owner is None:
-            errors.append(_("任务“%(t)s”未指定负责人。") % {"t": task.name})
-            continue
-        rate = rates.get(task.owner.position)
-        if rate is None:
-            errors.append(
-                _("未设置“%(p)s”职位的人工日单价（管理后台 → 人工日单价）。")
-                % {"p": task.owner.get_position_display()}
-            )
-            continue
-        for dep in task.depends_on.all():
-            if task.start <= dep.finish:
-                errors.append(
-                    _("任务“%(t)s”须在前置任务“%(d)s”完成（%(f)s）后开始。")
-                    % {"t": task.name, "d": dep.name, "f": dep.finish}
-                )
-        tasks.append(
-            {
-                "id": task.pk,
-                "phase": task.phase.name,
-                "name": task.name,
-                "owner": task.owner_id,
-                "owner_name": str(task.owner),
-                "start": task.start.isoformat(),
-                "finish": task.finish.isoformat(),
-                "man_days": str(task.planned_man_days),
-                "rate": str(rate),
-                "bac": str(cents(task.planned_man_days * rate)),
-                "maintenance": task.phase.is_maintenance,
-                "depends_on": [d.pk for d in task.depends_on.all()],
-            }
-        )
-    if not tasks and not errors:
-        errors.append(_("计划中还没有任务。"))
-    milestones = [
-        {
-            "id": m.pk,
-            "name": m.name,
-            "due": m.due.isoformat(),
-            "is_acceptance": m.is_acceptance,
-            "is_final": m.is_final,
-        }
-        for m in plan.milestones.order_by("due", "id")
-    ]
-    return {"tasks": tasks, "milestones": milestones, "revision": plan.revision}, errors
-
-
-def _fit_commission(project, work, errors):
-    """The plan must fit the commission's 实施工日, 实施工期 and 实施费用 [§23], as widened by
-    approved requirement changes."""
-    commission = selectors.commission_figures(project)
-    if commission is None:
-        errors.append(_("项目委托书未批准。"))
-        return
-    changes = selectors.change_totals(project)
-    md = sum((Decimal(t["man_days"]) for t in work), Decimal("0"))
-    cost = sum((Decimal(t["bac"]) for t in work), Decimal("0"))
-    allowed_md = commission["man_days"] + changes["man_days"]
-    allowed_cost = commission["fee"] + changes["cost"]
-    if md > allowed_md:
-        errors.append(
-            _("计划工日 %(p)s 超过委托书实施工日 %(a)s（含已批准的需求变更）。")
-            % {"p": md, "a": allowed_md}
-        )
-    if cost > allowed_cost:
-        errors.append(
-            _("计划人工成本 %(p)s 超过委托书实施费用 %(a)s（含已批准的需求变更）。")
-            % {"p": cost, "a": allowed_cost}
-        )
-    if commission["end_date"] and work:
-        end = add_working_days(date.fromisoformat(commission["end_date"]), changes["days"])
-        finish = max(date.fromisoformat(t["finish"]) for t in work)
-        if finish > end:
-            errors.append(
-                _("计划完成日期 %(f)s 晚于委托书实施工期 %(e)s（含已批准的需求变更）。")
-                % {"f": finish, "e": end}
-            )
-
-
-def baseline_submit(*, acting_user, project_id, reason="") -> Baseline:
-    """Freeze the plan as the next baseline version and send it through its approval chain."""
-    # Lazy: the kinds module (delivery.forms) imports this one, and the engine's services
-    # import the project kinds.
-    from approvals.services import form_create, form_submit
-
-    from ..forms import FROM_PLAN
-
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        project = project_for(acting_user, project_id, permissions.plan_edit_refusal)
-        require_implementing(project)
-        plan = plan_of(project)
-        if selectors.baseline_in_review(plan) is not None:
-            raise Conflict(_("已有审批中的计划基线，请等待审批完成。"), code="in_review")
-        last = plan.baselines.order_by("-version").first()
-        version = (last.version + 1) if last else 1
-        if selectors.current_baseline(plan) is not None and not reason:
-            raise InvalidInput(
-                _("重新制定计划须说明调整原因。"), fields={"reason": _("请填写调整原因。")}
-            )
-        snapshot, errors = _snapshot(plan, selectors.day_rates())
-        work = [t for t in snapshot["tasks"] if not t["maintenance"]]
-        if not errors:
-            _fit_commission(project, work, errors)
-        if errors:
-            raise InvalidInput(_("计划不能提交：") + "；".join(errors), fields={"plan": errors[0]})
-        starts = [date.fromisoformat(t["start"]) for t in snapshot["tasks"]]
-        finishes = [date.fromisoformat(t["finish"]) for t in snapshot["tasks"]]
-        md = sum((Decimal(t["man_days"]) for t in work), Decimal("0"))
-        cost = sum((Decimal(t["bac"]) for t in work), Decimal("0"))
-        data = {
-            "version": version,
-            "reason": reason or None,
-            "planned_man_days": str(md),
-            "planned_cost": str(cost),
-            "start_date": min(starts).isoformat(),
-            "finish_date": max(finishes).isoformat(),
-            "tasks": [
-                {
-                    "phase": t["phase"],
-                    "name": t["name"],
-                    "owner": t["owner"],
-                    "start": t["start"],
-                    "finish": t["finish"],
-                    "man_days": t["man_days"],
-                }
-                for t in snapshot["tasks"]
-            ],
-            "milestones": [{"name": m["name"], "due": m["due"]} for m in snapshot["milestones"]]
-            or None,
-        }
-        token = FROM_PLAN.set(True)
-        try:
-            form = form_create(
-                acting_user=acting_user,
-                kind="plan_baseline",
-                project=project,
-                data={k: v for k, v in data.items() if v is not None},
-            )
-        finally:
-            FROM_PLAN.reset(token)
-        baseline = Baseline.objects.create(
-            plan=plan,
-            version=version,
-            reason=reason,
-            form=form,
-            snapshot=snapshot,
-            man_days=md,
-            cost=cost,
-            start=min(starts),
-            finish=max(finishes),
-            created_by=acting_user,
-        )
-        form_submit(acting_user=acting_user, form_id=form.pk)
-        emit(
-            "plan.baseline_submitted",
-            actor=acting_user,
-            project=project,
-            form=form,
-            payload={"version": version, "man_days": str(md), "cost": str(cost)},
-        )
-        return baseline
-
-
-def baseline_approved(*, form, acting_user, when):
-    """The engine's on_approved hook of 项目计划基线: this version becomes the baseline."""
-    from .tracking import snapshots_refresh
-
-    baseline = Baseline.objects.select_related("plan").get(form=form)
-    baseline.approved_at = when or timezone.now()
-    baseline.save(update_fields=["approved_at"])
-    emit(
-        "plan.baseline_approved",
-        actor=acting_user,
-        project=form.project_id,
-        form=form,
-        payload={"version": baseline.version},
-    )
-    snapshots_refresh(project=form.project, since=baseline.start)

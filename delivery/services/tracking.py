@@ -206,7 +206,7 @@ def task_progress(*, acting_user, project_id, task_id, percent, on=None) -> Task
             raise Refused(refusal)
         old = task.percent_complete
         TaskProgress.objects.create(task=task, on=on, percent=percent, reported_by=acting_user)
-        latest = task.progress_reports.order_by("-on", "-id").first()
+        latest = task.progress_reports.latest("on", "id")  # at least the one just made
         task.percent_complete = latest.percent
         task.save(update_fields=["percent_complete"])
         payload = {"task": task.pk, "from": old, "to": percent, "on": on.isoformat()}
@@ -242,7 +242,7 @@ def snapshots_refresh(*, project, since: date, today: date | None = None) -> lis
         .order_by("on", "id")
         .values_list("task_id", "on", "percent")
     )
-    by_day = (
+    day_totals = (
         TimesheetEntry.objects.filter(
             project=project, maintenance=False, date__lte=evm.week_end(last)
         )
@@ -250,7 +250,7 @@ def snapshots_refresh(*, project, since: date, today: date | None = None) -> lis
         .annotate(cost=Sum("cost"), md=Sum("man_days"))
         .order_by("date")
     )
-    by_day = [(r["date"], r["cost"], r["md"]) for r in by_day]
+    by_day = [(r["date"], r["cost"], r["md"]) for r in day_totals]
     out = []
     week = first
     while week <= last:
