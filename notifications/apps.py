@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Importing a module registers its event subscribers (core.events); one line per area.
+        from projects.sections import register_project_section
+
         from . import (  # noqa: F401
             due,
             on_delivery,
@@ -16,3 +18,7 @@ class NotificationsConfig(AppConfig):
             on_projects,
             services,
         )
+        from .deadlines import project_deadlines
+
+        # The project API's detail lists the policy's deadlines, which live here.
+        register_project_section("deadlines", project_deadlines)

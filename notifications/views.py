@@ -8,8 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from finance.permissions import cost_view_refusal
+from projects.views_estimates import visible_project
 from sipm.errors import DomainError, NotVisible
 
+from .deadlines import project_deadlines
 from .nudges import form_remind
 from .preferences import preference_set
 from .selectors import notifications_for, unread_count
@@ -102,3 +105,34 @@ def preferences_save(request):
     else:
         messages.success(request, _("通知偏好已保存。"))
     return redirect("profile")
+
+
+# --- a project's deadlines (the project page's 期限 panel) ---
+
+DEADLINE_STATES = {
+    "open": ("text-bg-primary", lambda d: _("进行中")),
+    "met": ("text-bg-success", lambda d: _("按时完成")),
+    "overdue": (
+        "text-bg-danger",
+        lambda d: _("逾期完成") if d.get("met_at") else _("已逾期"),
+    ),
+}
+
+
+@login_required
+@require_GET
+def deadlines_panel(request, pk):
+    project = visible_project(request.user, pk)
+    rows = []
+    for d in project_deadlines(project):
+        css, label = DEADLINE_STATES.get(d["status"], ("text-bg-secondary", lambda d: d["status"]))
+        rows.append({**d, "badge": css, "status_label": label(d)})
+    return render(
+        request,
+        "projects/_deadlines.html",
+        {
+            "project": project,
+            "deadlines": rows,
+            "finance_links": cost_view_refusal(request.user, project) is None,
+        },
+    )

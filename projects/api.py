@@ -1,9 +1,6 @@
 """API of projects: the visible list, one project with its team, forms, budgets and deadlines,
 and termination."""
 
-import importlib
-import importlib.util
-
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +20,7 @@ from . import selectors, services
 from .estimates import estimate_report_sign, estimate_report_upload
 from .models import Project
 from .presales import presales_evaluate, presales_record_work
+from .sections import project_section
 from .serializers import (
     EstimateIn,
     EstimateReportOut,
@@ -40,14 +38,6 @@ PROJECT_FILTERS = [
     OpenApiParameter("department", str, description="部门 id 或代码"),
     OpenApiParameter("search", str, description="按项目编号、名称、客户单位搜索"),
 ]
-
-
-def _optional(module, name):
-    """A read another part of SIPM may provide (budget versions, deadlines); None if absent."""
-    # Only a missing module is tolerated; an error inside an existing one must surface.
-    if importlib.util.find_spec(module) is None:
-        return None
-    return getattr(importlib.import_module(module), name, None)
 
 
 class ProjectViewSet(viewsets.GenericViewSet):
@@ -74,12 +64,10 @@ class ProjectViewSet(viewsets.GenericViewSet):
         forms = forms_visible_to(
             self.request.user, Form.objects.filter(project=project).order_by("created_at", "id")
         )
-        budget_versions = _optional("projects.selectors", "budget_versions")
-        project_deadlines = _optional("notifications.deadlines", "project_deadlines")
         context = {
             "forms": list(forms),
-            "budget_versions": list(budget_versions(project)) if budget_versions else [],
-            "deadlines": list(project_deadlines(project)) if project_deadlines else [],
+            "budget_versions": list(selectors.budget_versions(project)),
+            "deadlines": project_section("deadlines", project),
         }
         return Response(ProjectDetailOut(project, context=context).data)
 

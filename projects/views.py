@@ -1,6 +1,5 @@
 """Browser views: the home page, projects (list and page) and the finance/director dashboard."""
 
-import importlib
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -18,94 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.kinds import all_kinds
-from approvals.models import EDITABLE_STATUSES, Form, FormStatus, FormStep, StepStatus
-from approvals.selectors import events_with_forms, forms_visible_to, queue_for
+from approvals.models import Form, FormStatus, FormStep, StepStatus
+from approvals.selectors import events_with_forms, forms_visible_to
 from approvals.webforms import money_text
 from core.models import AuditEvent
+from finance.selectors import budget_vs_actual
 from org.codes import RoleCode
 from org.selectors import user_has_role, user_sees_all
 from sipm.errors import DomainError
 
 from . import services
 from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
-from .selectors import latest_approved, projects_visible_to
+from .selectors import budget_versions, latest_approved, projects_visible_to
 
 PROJECT_PAGE_SIZE = 20
-HOME_QUEUE_TOP = 5
-HOME_LIST_TOP = 10
-
-
-def _optional(module, name):
-    """A function another area provides, or None while it is not there yet."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 def may_see_dashboard(user) -> bool:
     return user.is_authenticated and (user_sees_all(user) or user_has_role(user, RoleCode.FINANCE))
-
-
-def _notifications(user):
-    """Unread in-app notifications, or None while the notifications app has no inbox."""
-    try:
-        from notifications.models import Notification
-    except ImportError:
-        return None
-    return list(
-        Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
-            "-created_at", "-id"
-        )[:HOME_LIST_TOP]
-    )
-
-
-@login_required
-def home(request):
-    user = request.user
-    queue = queue_for(user)
-    now = timezone.now()
-    top = [
-        {
-            "seat": row,
-            "form": row.step.form,
-            "step": row.step,
-            "overdue": row.step.due_at is not None and row.step.due_at < now,
-            "delegated": row.user_id != user.pk,
-        }
-        for row in queue[:HOME_QUEUE_TOP]
-    ]
-    drafts = list(
-        Form.objects.filter(submitter=user, status__in=EDITABLE_STATUSES)
-        .select_related("project")
-        .order_by("-updated_at")[:HOME_LIST_TOP]
-    )
-    mine_in_review = list(
-        Form.objects.filter(submitter=user, status=FormStatus.IN_REVIEW)
-        .select_related("project")
-        .order_by("-submitted_at")[:HOME_LIST_TOP]
-    )
-    activity = events_with_forms(
-        AuditEvent.objects.filter(form_id__in=Form.objects.filter(submitter=user).values("pk"))
-        .select_related("actor", "on_behalf_of")
-        .order_by("-id")[:HOME_LIST_TOP]
-    )
-    creating = [k for k in all_kinds() if k.creates_project]
-    # Counted once: the navigation badge reuses it.
-    request.sipm_queue_count = queue.count()
-    return render(
-        request,
-        "projects/home.html",
-        {
-            "queue_count": request.sipm_queue_count,
-            "queue_top": top,
-            "drafts": drafts,
-            "mine_in_review": mine_in_review,
-            "activity": activity,
-            "notifications": _notifications(user),
-            "creating_kinds": creating,
-        },
-    )
 
 
 @login_required
@@ -168,8 +97,7 @@ def _startable(user, project):
 
 
 def _render_safely(func, *args):
-    if func is None:
-        return None
+    """A side panel's figures, or None when the project has none to show (a DomainError)."""
     try:
         return func(*args)
     except DomainError:
@@ -212,8 +140,8 @@ def project_detail(request, pk):
     project.signed_amount_text = (
         money_text(contract.data.get("contract_amount")) if contract is not None else ""
     )
-    budget_versions = _render_safely(_optional("projects.selectors", "budget_versions"), project)
-    budget_vs_actual = _render_safely(_optional("finance.selectors", "budget_vs_actual"), project)
+    versions = _render_safely(budget_versions, project)
+    bva = _render_safely(budget_vs_actual, project)
     return render(
         request,
         "projects/detail.html",
@@ -225,10 +153,9 @@ def project_detail(request, pk):
             "side_way": side_way,
             "startable": _startable(request.user, project),
             "budget_versions": [
-                {**v, "total_text": money_text(v["figures"]["total"])}
-                for v in budget_versions or []
+                {**v, "total_text": money_text(v["figures"]["total"])} for v in versions or []
             ],
-            "bva": _money_cells(budget_vs_actual, ("budget", "actual", "variance")),
+            "bva": _money_cells(bva, ("budget", "actual", "variance")),
             "may_terminate": project.is_open
             and (user_sees_all(request.user) or project.sales_lead_id == request.user.pk),
         },

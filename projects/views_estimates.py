@@ -21,7 +21,6 @@ from approvals.models import Form
 from approvals.selectors import forms_visible_to
 from approvals.services import form_create
 from approvals.webforms import store_attachment, upload_limits_text
-from finance.permissions import cost_view_refusal
 from org.codes import Dept
 from org.models import User
 from sipm.errors import DomainError, InvalidInput
@@ -302,35 +301,3 @@ def presales_evaluation(request, pk, form_id):
 
 
 # --- 期限与财务入口 ---------------------------------------------------------------------------
-
-DEADLINE_STATES = {
-    "open": ("text-bg-primary", lambda d: _("进行中")),
-    "met": ("text-bg-success", lambda d: _("按时完成")),
-    "overdue": (
-        "text-bg-danger",
-        lambda d: _("逾期完成") if d.get("met_at") else _("已逾期"),
-    ),
-}
-
-
-@login_required
-@require_GET
-def deadlines_panel(request, pk):
-    # Known exception (scripts/check_layers.py KNOWN): the deadline list still lives in
-    # notifications; imported here because notifications imports projects.
-    from notifications.deadlines import project_deadlines
-
-    project = visible_project(request.user, pk)
-    rows = []
-    for d in project_deadlines(project):
-        css, label = DEADLINE_STATES.get(d["status"], ("text-bg-secondary", lambda d: d["status"]))
-        rows.append({**d, "badge": css, "status_label": label(d)})
-    return render(
-        request,
-        "projects/_deadlines.html",
-        {
-            "project": project,
-            "deadlines": rows,
-            "finance_links": cost_view_refusal(request.user, project) is None,
-        },
-    )

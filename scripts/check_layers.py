@@ -25,16 +25,18 @@ LAYERS = [
     {"projects", "finance", "delivery"},
     {"notifications", "documents"},
 ]
-TOP = {"sipm.urls", "sipm.web_urls", "sipm.api_urls", "sipm.openapi", "sipm.context_processors"}
+TOP = {
+    "sipm.home",
+    "sipm.management.commands.seed_demo",
+    "sipm.urls",
+    "sipm.web_urls",
+    "sipm.api_urls",
+    "sipm.openapi",
+    "sipm.context_processors",
+}
 # Imports that still point up, each with the reason; the list only shrinks. A new upward
 # import fails the check.
-KNOWN = {
-    ("projects.views", "notifications.models"): "the home page lists the unread notices",
-    (
-        "projects.views_estimates",
-        "notifications.deadlines",
-    ): "the deadline list lives in notifications",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 SKIP_PARTS = {"migrations", "tests", "bench", "scripts", ".venv", "node_modules"}
 
 

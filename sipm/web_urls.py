@@ -9,9 +9,10 @@ from notifications import views as notification_views
 from org import views as org_views
 from projects import views as project_views
 from projects import views_estimates as panel_views
+from sipm import home as home_views
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("login/", org_views.LoginView.as_view(), name="login"),
     path("logout/", org_views.LogoutView.as_view(), name="logout"),
     path("profile/", org_views.profile, name="profile"),
@@ -74,7 +75,9 @@ urlpatterns = [
         panel_views.presales_evaluation,
         name="presales-evaluate",
     ),
-    path("projects/<int:pk>/deadlines/", panel_views.deadlines_panel, name="project-deadlines"),
+    path(
+        "projects/<int:pk>/deadlines/", notification_views.deadlines_panel, name="project-deadlines"
+    ),
     # Money pages.
     path("projects/<int:pk>/costs/", finance_views.project_costs, name="project-costs"),
     path(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "finance",
     "documents",
     "notifications",
+    "sipm",  # the top: commands that span every app (seed_demo)
 ]
 
 MIDDLEWARE = [

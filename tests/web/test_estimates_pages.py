@@ -264,7 +264,7 @@ def test_presales_panel_query_count_is_flat(
 def test_deadline_badges_for_met_overdue_and_late(project, users, login, monkeypatch):
     import datetime
 
-    from notifications import deadlines
+    from notifications import views as deadline_views
 
     day = datetime.date(2026, 3, 2)
     met = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
@@ -298,7 +298,7 @@ def test_deadline_badges_for_met_overdue_and_late(project, users, login, monkeyp
             },
         ]
 
-    monkeypatch.setattr(deadlines, "project_deadlines", fake)
+    monkeypatch.setattr(deadline_views, "project_deadlines", fake)
     html = login(users["sales"]).get(f"/projects/{project.pk}/deadlines/").content.decode()
     assert 'text-bg-success align-self-start">按时完成' in html
     assert 'text-bg-danger align-self-start">已逾期' in html

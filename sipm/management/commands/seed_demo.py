@@ -1,13 +1,14 @@
-"""`manage.py seed_demo [--force]`: demo departments' managers, users and (if available) projects."""
+"""`manage.py seed_demo [--force]`: the demo organisation, its projects and their 实施 data.
 
-import importlib
-import importlib.util
+It seeds every app's demo data, so it lives at the top (the `sipm` app), above them all."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from delivery.demo import seed_demo_delivery
 from org.demo import demo_logins_table, seed_demo_org
+from projects.demo import seed_demo_projects
 
 
 class Command(BaseCommand):
@@ -31,15 +32,8 @@ class Command(BaseCommand):
         users = seed_demo_org()
         self.stdout.write(self.style.SUCCESS(_("演示用户已就绪：%(n)d 个。") % {"n": len(users)}))
 
-        # projects.demo belongs to the projects app and may not exist yet; a broken module
-        # must still fail loudly, so only a missing module is skipped.
-        if importlib.util.find_spec("projects.demo") is not None:
-            module = importlib.import_module("projects.demo")
-            hook = getattr(module, "seed_demo_projects", None)
-            if hook is not None:
-                hook(self.stdout)
-        if importlib.util.find_spec("delivery.demo") is not None:
-            importlib.import_module("delivery.demo").seed_demo_delivery(self.stdout)
+        seed_demo_projects(self.stdout)
+        seed_demo_delivery(self.stdout)
 
         self.stdout.write("")
         self.stdout.write(demo_logins_table())
