@@ -13,6 +13,7 @@ MAX_QUEUE = 14
 MAX_PROJECT_LIST = 13
 MAX_PROJECT_PAGE = 29
 MAX_HOME = 15
+MAX_DASHBOARD = 10
 
 
 def submitted_initiations(users, n):
@@ -74,3 +75,17 @@ def test_home_query_count_is_flat(users, login, django_assert_max_num_queries, n
         with django_assert_max_num_queries(MAX_HOME):
             response = client.get("/")
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_dashboard_query_count_is_flat(users, login, django_assert_max_num_queries, n):
+    """统计看板: SQL aggregates, whatever the number of open projects."""
+    submitted_initiations(users, n)
+    client = login(users["gm"])
+    with django_assert_max_num_queries(MAX_DASHBOARD):
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # every open project counted, and their pipeline summed (1,200,000.00 each), in SQL
+    assert f'"values": [{n}]' in html
+    assert f'"values": ["{n * 1_200_000}.00"]' in html
