@@ -14,6 +14,7 @@ from notifications.models import Notification
 
 HOME_QUEUE_TOP = 5
 HOME_LIST_TOP = 10
+HOME_RECENT_FORMS = 50
 
 
 def _notifications(user):
@@ -50,10 +51,19 @@ def home(request):
         .select_related("project")
         .order_by("-submitted_at")[:HOME_LIST_TOP]
     )
+    # The latest events on the user's most recently changed forms (every event that changes a
+    # form bumps its updated_at): an index range on the form ids, not a scan of the whole log.
+    recent = list(
+        Form.objects.filter(submitter=user)
+        .order_by("-updated_at")
+        .values_list("pk", flat=True)[:HOME_RECENT_FORMS]
+    )
     activity = events_with_forms(
-        AuditEvent.objects.filter(form_id__in=Form.objects.filter(submitter=user).values("pk"))
+        AuditEvent.objects.filter(form_id__in=recent)
         .select_related("actor", "on_behalf_of")
         .order_by("-id")[:HOME_LIST_TOP]
+        if recent
+        else []
     )
     creating = [k for k in all_kinds() if k.creates_project]
     # Counted once: the navigation badge reuses it.
