@@ -306,6 +306,24 @@ class FormStep(models.Model):
     def __str__(self):
         return f"{self.form_id}#{self.round}.{self.order} {self.name}"
 
+    def save(self, *args, **kwargs):
+        """Save; when the status changed, the step's seats follow (StepAssignee.is_open)."""
+        adding = self._state.adding  # a new step has no seats yet
+        super().save(*args, **kwargs)
+        saved = getattr(self, "_saved_status", None)
+        fields = kwargs.get("update_fields")
+        if adding:
+            self._saved_status = self.status
+        elif self.status != saved and (fields is None or "status" in fields):
+            StepAssignee.objects.filter(step=self).update(is_open=self.status == StepStatus.ACTIVE)
+            self._saved_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        step = super().from_db(db, field_names, values)
+        step._saved_status = step.__dict__.get("status")
+        return step
+
     # The state graph. Bodies only set fields in memory; approvals.services saves and logs.
     @transition(
         field=status,
@@ -361,12 +379,20 @@ class StepAssignee(models.Model):
     transferred_from = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The seat's step is active (kept by FormStep.save): the queues read the few open seats
+    # through a partial index instead of every seat a person ever held.
+    is_open = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["step", "user"], name="unique_step_assignee"),
         ]
-        indexes = [models.Index(fields=["user", "step"])]
+        indexes = [
+            models.Index(fields=["user", "step"]),
+            models.Index(
+                fields=["user", "step"], condition=Q(is_open=True), name="stepassignee_open_user"
+            ),
+        ]
 
 
 class DecisionKind(models.TextChoices):

@@ -119,6 +119,7 @@ def queue_for(user, principals=None):
     seats = (
         StepAssignee.objects.filter(
             user_id__in=principals,
+            is_open=True,  # the partial index: the seats of active steps only
             step__status=StepStatus.ACTIVE,
             step__form__status=FormStatus.IN_REVIEW,
         )

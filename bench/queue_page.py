@@ -81,7 +81,9 @@ def build(history, waiting, users):
                     for f in forms
                 ]
             )
-            StepAssignee.objects.bulk_create([StepAssignee(step=s, user=mgr) for s in steps])
+            StepAssignee.objects.bulk_create(
+                [StepAssignee(step=s, user=mgr, is_open=s.status == "active") for s in steps]
+            )
             Decision.objects.bulk_create(
                 [
                     Decision(

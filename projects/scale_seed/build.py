@@ -296,7 +296,7 @@ class Seeder:
             )  # fmt: skip
             if seat is None:
                 continue
-            out["assignees"].append((w.next_id(StepAssignee), sid, seat, ""))
+            out["assignees"].append((w.next_id(StepAssignee), sid, seat, "", status == "active"))
             if status == "approved":
                 out["decisions"].append(
                     (w.next_id(Decision), fid, sid, seat, None, seat, 1, "approve", "同意。", digest, None, dt(done))
@@ -375,7 +375,7 @@ class Seeder:
             "note", "activated_at", "due_at", "completed_at", "next_reminder_at",
             "allow_add_signer", "allow_transfer", "transfer_scope", "comment_required",
             "added_position")),
-        ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason")),
+        ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason", "is_open")),
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",
             "created_at")),
