@@ -14,7 +14,7 @@ from org.models import Department
 from projects.models import DeadlineCode
 from projects.policy import deadline_days
 from sipm.values import to_decimal
-from workcal.calendar import add_working_days
+from workcal.calendar import Workdays
 
 from .budgets import SUM_FIELD, latest_budget_data, project_budget
 from .categories import categories
@@ -91,6 +91,17 @@ def payment_terms(project) -> list[dict]:
     ]
 
 
+def _all_collected(contract, contract_amount, collected, outstanding) -> bool:
+    """The contract has terms, each term is fully collected, and the collections reach the
+    contract amount (`outstanding`: what each term still owes)."""
+    return bool(
+        contract is not None
+        and outstanding
+        and all(o <= 0 for o in outstanding)
+        and (contract_amount is None or collected >= contract_amount)
+    )
+
+
 def payment_status(project) -> dict:
     """{contract_amount, collected, outstanding, all_collected, last_payment_date}.
 
@@ -105,11 +116,8 @@ def payment_status(project) -> dict:
     )
     collected = cents(agg["collected"])
     terms = payment_terms(project)
-    all_collected = bool(
-        contract is not None
-        and terms
-        and all(t["outstanding"] <= 0 for t in terms)
-        and (contract_amount is None or collected >= contract_amount)
+    all_collected = _all_collected(
+        contract, contract_amount, collected, [t["outstanding"] for t in terms]
     )
     outstanding = cents(max((contract_amount or ZERO) - collected, ZERO))
     return {
@@ -121,6 +129,35 @@ def payment_status(project) -> dict:
     }
 
 
+def _collections(contracts: dict) -> dict:
+    """{project_id: (all_collected, last_payment_date)} for many projects in two queries;
+    `contracts` maps each project id to its latest approved contract (or None)."""
+    ids = list(contracts)
+    paid = {
+        row["project_id"]: row
+        for row in Payment.objects.filter(project_id__in=ids)
+        .values("project_id")
+        .annotate(collected=Coalesce(Sum("amount"), ZERO, output_field=SUM_FIELD), last=Max("date"))
+        .order_by()
+    }
+    owed: dict[int, list] = {pid: [] for pid in ids}
+    terms = (
+        PaymentTerm.objects.filter(project_id__in=ids)
+        .annotate(paid=Coalesce(Sum("payments__amount"), ZERO, output_field=SUM_FIELD))
+        .values_list("project_id", "amount", "paid")
+        .order_by()
+    )
+    for pid, amount, term_paid in terms:
+        owed[pid].append(cents(amount - term_paid))
+    out = {}
+    for pid, contract in contracts.items():
+        row = paid.get(pid) or {"collected": ZERO, "last": None}
+        amount = _dec((contract.data or {}).get("contract_amount")) if contract else None
+        done = _all_collected(contract, amount, cents(row["collected"]), owed[pid])
+        out[pid] = (done, row["last"])
+    return out
+
+
 def final_accounts_days() -> int:
     """The working days 财务部 has for the final accounts after the last payment [§27]."""
     return deadline_days(DeadlineCode.FINAL_ACCOUNTS)
@@ -129,11 +166,23 @@ def final_accounts_days() -> int:
 def final_accounts_due(project):
     """The date the final accounts are due (5 working days after the last payment [§27]; the
     number is projects.PolicyDeadline "final_accounts"), or None while money is still owed."""
+    return final_accounts_due_many({project.pk: latest_contract(project)})[project.pk]
 
-    status = payment_status(project)
-    if not status["all_collected"] or status["last_payment_date"] is None:
-        return None
-    return add_working_days(status["last_payment_date"], final_accounts_days())
+
+def final_accounts_due_many(contracts: dict, days: Workdays | None = None) -> dict:
+    """final_accounts_due for many projects in a fixed number of queries: {project_id: date or
+    None}; `contracts` maps each project id to its latest approved contract (or None), `days`
+    a working-day span the caller already has."""
+    states = _collections(contracts)
+    lasts = [last for done, last in states.values() if done and last is not None]
+    if not lasts:
+        return dict.fromkeys(contracts)
+    days = days or Workdays.around(lasts)
+    n = final_accounts_days()
+    return {
+        pid: days.add(last, n) if done and last is not None else None
+        for pid, (done, last) in states.items()
+    }
 
 
 def actual_costs(project) -> dict[str, Decimal]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from approvals.kinds import get_kind
 from approvals.models import Form, FormStatus, FormStep, StepStatus
 from core.models import AuditEvent
-from finance.selectors import final_accounts_due
+from finance.selectors import contract_signed_on, final_accounts_due_many
 from projects.models import DeadlineCode
 from projects.policy import policy_deadlines
 
@@ -131,11 +131,27 @@ def step_deadline(step, now, project=None) -> Deadline:
 def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline]:
     """Every deadline of the project, soonest first (see the module docstring)."""
     now = now or timezone.now()
-    today = local_date(now)
-    rules = policy_deadlines.rules()
-    labels = _labels(rules)
-    forms = list(
-        Form.objects.filter(project=project, kind__in=_KINDS)
+    out = collect_policy_deadlines([project], now=now)[project.pk]
+    if include_steps:
+        steps = (
+            FormStep.objects.filter(
+                form__project=project,
+                form__status=FormStatus.IN_REVIEW,
+                status=StepStatus.ACTIVE,
+                due_at__isnull=False,
+            )
+            .select_related("form")
+            .order_by("due_at", "id")
+        )
+        out.extend(step_deadline(step, now, project) for step in steps)
+        out.sort(key=lambda d: (d.due_date, d.kind))
+    return out
+
+
+def _project_forms(project_ids) -> dict[int, list]:
+    forms: dict[int, list] = {pid: [] for pid in project_ids}
+    rows = (
+        Form.objects.filter(project_id__in=project_ids, kind__in=_KINDS)
         .filter(Q(status=FormStatus.APPROVED) | Q(submitted_at__isnull=False))
         .only(
             "id",
@@ -150,19 +166,37 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
             "round",
         )
     )
-    contract = _latest(forms, kind="contract", status=FormStatus.APPROVED)
-    # §22's one "合同签订后" (README); finance is a lower layer, imported where used as before
-    from finance.selectors import contract_signed_on
+    for form in rows:
+        forms[form.project_id].append(form)
+    return forms
 
-    sign_date = contract_signed_on(contract)
-    commissions = [f for f in forms if f.kind == "commission" and f.previous_id is None]
-    finals = [f for f in forms if f.kind == "final_accounts" and f.submitted_at is not None]
-    changes = [f for f in forms if f.kind == "budget_change" and f.status == FormStatus.APPROVED]
 
+def collect_policy_deadlines(projects, *, now=None) -> dict[int, list[Deadline]]:
+    """The policy's deadlines of many projects, soonest first per project: {project_id: [...]}.
+
+    A fixed number of queries whatever the number of projects (the reminder sweep reads its
+    whole batch of due projects through this): their forms, the first submissions of their
+    commissions and final accounts, the budget-change notices sent, their collections, one
+    span of the working-day calendar."""
+    now = now or timezone.now()
+    today = local_date(now)
+    rules = policy_deadlines.rules()
+    labels = _labels(rules)
+    projects = list(projects)
+    by_project = _project_forms([p.pk for p in projects])
+    contracts = {
+        pid: _latest(forms, kind="contract", status=FormStatus.APPROVED)
+        for pid, forms in by_project.items()
+    }
+    tracked = [
+        f.pk
+        for forms in by_project.values()
+        for f in forms
+        if f.kind in ("commission", "final_accounts") and f.submitted_at is not None
+    ]
     # The first time each commission / final-accounts form was submitted (a return and a
     # resubmission move submitted_at, not the moment it was first issued).
     first_submitted = {}
-    tracked = [f.pk for f in commissions + finals if f.submitted_at is not None]
     if tracked:
         first_submitted = dict(
             AuditEvent.objects.filter(form_id__in=tracked, verb="form.submitted")
@@ -170,6 +204,12 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
             .annotate(first=Min("created_at"))
             .values_list("form_id", "first")
         )
+    changes = [
+        f
+        for forms in by_project.values()
+        for f in forms
+        if f.kind == "budget_change" and f.status == FormStatus.APPROVED
+    ]
     notices = {}
     if changes:
         notices = dict(
@@ -177,24 +217,44 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
                 key__in=[budget_notice_key(f.pk) for f in changes]
             ).values_list("key", "created_at")
         )
-    final_due = None
-    if contract is not None:
-        final_due = final_accounts_due(project)
-
-    bases = [sign_date, final_due, today]
-    bases += [f.submitted_at for f in commissions if f.submitted_at]
+    signed = {pid: contract_signed_on(c) for pid, c in contracts.items()}
+    bases = [today, *signed.values()]
+    bases += [f.submitted_at for forms in by_project.values() for f in forms if f.submitted_at]
     bases += [f.closed_at for f in changes if f.closed_at]
     days = Workdays.around(bases)
+    with_contract = {pid: c for pid, c in contracts.items() if c is not None}
+    final_due = final_accounts_due_many(with_contract, days) if with_contract else {}
+    context = _Context(today, rules, labels, days, first_submitted, notices)
+    return {
+        p.pk: _policy_deadlines(p, by_project[p.pk], signed[p.pk], final_due.get(p.pk), context)
+        for p in projects
+    }
 
+
+@dataclass
+class _Context:
+    today: date
+    rules: dict
+    labels: dict
+    days: Workdays
+    first_submitted: dict
+    notices: dict
+
+
+def _policy_deadlines(project, forms, sign_date, final_due, ctx: _Context) -> list[Deadline]:
+    commissions = [f for f in forms if f.kind == "commission" and f.previous_id is None]
+    finals = [f for f in forms if f.kind == "final_accounts" and f.submitted_at is not None]
+    changes = [f for f in forms if f.kind == "budget_change" and f.status == FormStatus.APPROVED]
+    rules, days = ctx.rules, ctx.days
     out: list[Deadline] = []
 
     def add(kind, due, met_at, form=None):
         out.append(
             Deadline(
                 kind=kind,
-                label=labels[kind],
+                label=ctx.labels[kind],
                 due_date=due,
-                status=deadline_status(due, met_at, today),
+                status=deadline_status(due, met_at, ctx.today),
                 met_at=met_at,
                 form_id=form.pk if form else None,
                 project_id=project.pk,
@@ -205,7 +265,7 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         )
 
     def first_issue(f):
-        return first_submitted.get(f.pk) or f.submitted_at
+        return ctx.first_submitted.get(f.pk) or f.submitted_at
 
     if sign_date is not None:
         issued = [f for f in commissions if f.submitted_at is not None]
@@ -239,22 +299,9 @@ def collect_deadlines(project, *, now=None, include_steps=True) -> list[Deadline
         add(
             BUDGET_CHANGE_NOTICE,
             days.add(change.closed_at, rules[BUDGET_CHANGE_NOTICE].working_days),
-            notices.get(budget_notice_key(change.pk)),
+            ctx.notices.get(budget_notice_key(change.pk)),
             change,
         )
-
-    if include_steps:
-        steps = (
-            FormStep.objects.filter(
-                form__project=project,
-                form__status=FormStatus.IN_REVIEW,
-                status=StepStatus.ACTIVE,
-                due_at__isnull=False,
-            )
-            .select_related("form")
-            .order_by("due_at", "id")
-        )
-        out.extend(step_deadline(step, now, project) for step in steps)
     out.sort(key=lambda d: (d.due_date, d.kind))
     return out
 

@@ -87,21 +87,39 @@ def department_members(code):
     )
 
 
-def policy_owners(kind, form=None) -> list:
-    """Who owes a policy deadline: the current step's open seats for the commission approval,
-    else the department the policy names."""
-    if kind == "commission_approve":
-        if form is not None:
-            step = FormStep.objects.filter(
-                form_id=form.pk, round=form.round, status=StepStatus.ACTIVE
-            ).first()
-            if step is not None:
-                owners = step_owners([step]).get(step.pk, [])
-                if owners:
-                    return owners
-        return list(users_with_role(COMMISSION_APPROVER_ROLE).select_related("department__manager"))
-    code = OWNER_DEPARTMENTS.get(kind)
-    return department_members(code) if code else []
+def policy_owners(items) -> list[list]:
+    """Who owes each policy deadline (items with .kind and .form), in a fixed number of queries:
+    the current step's open seats for the commission approval, else the department the policy
+    names (the commission approvers when that step has nobody)."""
+    forms = {it.form.pk: it.form for it in items if it.kind == "commission_approve" and it.form}
+    steps = [
+        s
+        for s in FormStep.objects.filter(form_id__in=list(forms), status=StepStatus.ACTIVE)
+        if s.round == forms[s.form_id].round
+    ]
+    seat_owners = step_owners(steps) if steps else {}
+    current = {s.form_id: seat_owners.get(s.pk, []) for s in steps}
+    departments: dict[str, list] = {}
+    approvers = None
+    out = []
+    for it in items:
+        if it.kind == "commission_approve":
+            owners = current.get(it.form.pk, []) if it.form else []
+            if not owners:
+                if approvers is None:
+                    approvers = list(
+                        users_with_role(COMMISSION_APPROVER_ROLE).select_related(
+                            "department__manager"
+                        )
+                    )
+                owners = approvers
+        else:
+            code = OWNER_DEPARTMENTS.get(it.kind)
+            if code and code not in departments:
+                departments[code] = department_members(code)
+            owners = departments.get(code, []) if code else []
+        out.append(owners)
+    return out
 
 
 def budget_change_audience(project) -> list:

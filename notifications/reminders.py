@@ -33,7 +33,7 @@ from .deadlines import (
     COMMISSION_ISSUE,
     FINAL_ACCOUNTS,
     STEP,
-    collect_deadlines,
+    collect_policy_deadlines,
     step_deadline,
 )
 from .links import form_url, project_url
@@ -119,13 +119,20 @@ def _due_projects(now):
     )
 
 
-def _policy_items(project, now):
+def _policy_items(projects, now) -> dict[int, list]:
+    """{project_id: [(deadline, owners)]}: the unmet policy deadlines of the due projects, read
+    for the whole batch at once."""
+    deadlines = collect_policy_deadlines(projects, now=now)
     items = [
         item
-        for item in collect_deadlines(project, now=now, include_steps=False)
+        for rows in deadlines.values()
+        for item in rows
         if item.kind in POLICY_KINDS and item.met_at is None
     ]
-    return [(item, people.policy_owners(item.kind, item.form)) for item in items]
+    out: dict[int, list] = {pk: [] for pk in deadlines}
+    for item, owners in zip(items, people.policy_owners(items), strict=True):
+        out[item.project_id].append((item, owners))
+    return out
 
 
 def _key(item, stage):
@@ -179,38 +186,52 @@ def _budget_notices(now) -> int:
     )
 
 
-def _remind(result, item, owners, gm_moment, now, days, gms):
+def _due_stage(item, gm_moment, now, days):
     today = now.astimezone(SHANGHAI).date()
-    stage = reminder_stage(
+    return reminder_stage(
         now=now,
         due_date=item.due_date,
         due_moment=item.due_moment,
         gm_moment=gm_moment,
         next_working_day=days.add(today, 1),
     )
-    if stage is None:
-        return
-    recipients = _recipients(stage, owners, today, gms)
-    if not recipients:
-        return
-    key = _key(item, stage)
-    log = notify(
-        key=key,
-        kind=item.kind,
-        stage=stage,
-        recipients=recipients,
-        title=_title(stage, item.label),
-        body=_body(item, stage, owners),
-        url=form_url(item.form_id) if item.form_id else project_url(item.project_id),
-        project=item.project,
-        form=item.form,
-        step=item.step,
-        due_date=item.due_date,
-        now=now,
-        deliver="inline",
-    )
-    if log is not None:
-        result.recorded.append(key)
+
+
+def _send(result, due_now, now, gms):
+    """Send the reminders whose stage has begun: [(item, owners, stage)]. Those recorded before
+    (a rerun, another instance) are skipped after one read of their keys; `notify` records each
+    new one at most once (its key is unique), so a race still sends nothing twice."""
+    keyed = [(_key(item, stage), item, owners, stage) for item, owners, stage in due_now]
+    sent: set[str] = set()
+    keys = [k for k, *_rest in keyed]
+    for i in range(0, len(keys), 1000):
+        sent.update(
+            ReminderLog.objects.filter(key__in=keys[i : i + 1000]).values_list("key", flat=True)
+        )
+    today = now.astimezone(SHANGHAI).date()
+    for key, item, owners, stage in keyed:
+        if key in sent:
+            continue
+        recipients = _recipients(stage, owners, today, gms)
+        if not recipients:
+            continue
+        log = notify(
+            key=key,
+            kind=item.kind,
+            stage=stage,
+            recipients=recipients,
+            title=_title(stage, item.label),
+            body=_body(item, stage, owners),
+            url=form_url(item.form_id) if item.form_id else project_url(item.project_id),
+            project=item.project,
+            form=item.form,
+            step=item.step,
+            due_date=item.due_date,
+            now=now,
+            deliver="inline",
+        )
+        if log is not None:
+            result.recorded.append(key)
 
 
 def _in_reminder_hours(now) -> bool:
@@ -260,6 +281,7 @@ def _scan(*, now=None) -> ScanResult:
         result.retried = deliveries_retry(now=now)
         return result
     gms = people.gm_users()
+    due_now: list[tuple] = []  # (deadline, owners, stage) whose reminder stage has begun
     steps = _due_steps(now)
     owners = people.step_owners([s for s in steps if s.form.status == FormStatus.IN_REVIEW])
     for step in steps:
@@ -268,18 +290,22 @@ def _scan(*, now=None) -> ScanResult:
             continue
         item = step_deadline(step, now)
         gm_moment = due.gm_moment_of_step(days, item.due_date, item.due_moment)
-        _remind(result, item, owners.get(step.pk, []), gm_moment, now, days, gms)
+        stage = _due_stage(item, gm_moment, now, days)
+        if stage is not None:
+            due_now.append((item, owners.get(step.pk, []), stage))
         step.next_reminder_at = due.next_boundary(
             now=now, days=days, due_date=item.due_date, due_moment=item.due_moment,
             gm_moment=gm_moment,
         )  # fmt: skip
-    FormStep.objects.bulk_update(steps, ["next_reminder_at"])
     projects = _due_projects(now)
+    policy_items = _policy_items(projects, now) if projects else {}
     for project in projects:
         project.next_deadline_at = None
-        for item, item_owners in _policy_items(project, now):
+        for item, item_owners in policy_items[project.pk]:
             gm_moment = due.gm_moment_of_policy(days, item.due_date)
-            _remind(result, item, item_owners, gm_moment, now, days, gms)
+            stage = _due_stage(item, gm_moment, now, days)
+            if stage is not None:
+                due_now.append((item, item_owners, stage))
             nxt = due.next_boundary(
                 now=now, days=days, due_date=item.due_date, due_moment=item.due_moment,
                 gm_moment=gm_moment,
@@ -288,6 +314,9 @@ def _scan(*, now=None) -> ScanResult:
                 project.next_deadline_at is None or nxt < project.next_deadline_at
             ):
                 project.next_deadline_at = nxt
+    # Sent first, then the columns move on: a send that fails leaves its item due for the next run.
+    _send(result, due_now, now, gms)
+    FormStep.objects.bulk_update(steps, ["next_reminder_at"])
     Project.objects.bulk_update(projects, ["next_deadline_at"])
     result.retried = deliveries_retry(now=now)
     return result

@@ -72,3 +72,25 @@ def test_a_sweep_while_another_runs_returns_at_once(db):
     finally:
         other.close()
     assert not reminders_scan(now=NOW).skipped_busy
+
+
+def policy_read_queries():
+    """Queries to read every project's policy deadlines and who owes them (the sweep's batch)."""
+    from notifications.deadlines import collect_policy_deadlines
+    from notifications.people import policy_owners
+
+    projects = list(Project.objects.all())
+    with CaptureQueriesContext(connection) as ctx:
+        deadlines = collect_policy_deadlines(projects, now=NOW)
+        items = [d for rows in deadlines.values() for d in rows]
+        policy_owners(items)
+    return len(ctx.captured_queries), len(items)
+
+
+def test_the_policy_deadlines_of_a_batch_are_read_in_fixed_queries(db):
+    call_command("seed_scale", projects=10, seed=1, stdout=StringIO())
+    small, small_items = policy_read_queries()
+    call_command("seed_scale", projects=60, seed=2, stdout=StringIO())
+    large, large_items = policy_read_queries()
+    assert large_items > small_items > 0
+    assert large <= small <= 14
