@@ -8,10 +8,12 @@
 Evaluation is pure: it returns (applies, reason) and never writes.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from sipm.values import to_decimal
 
 _OPS = {
     "eq": lambda a, b: a == b,
@@ -42,10 +44,8 @@ def _shown(value):
 def _num(value):
     if isinstance(value, bool) or value is None:
         return value
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
+    number = to_decimal(value)
+    return value if number is None else number
 
 
 def _label(kind, name):

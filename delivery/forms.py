@@ -20,6 +20,7 @@ from org.codes import Dept
 from projects.forms.common import Errors, textarea
 from projects.gates import _closed, _duplicate, _first
 from projects.models import Stage
+from sipm.values import to_decimal
 from workcal.calendar import today
 
 from .models import Milestone
@@ -160,7 +161,7 @@ def gate_change(project, data, form=None):
 
 
 def change_approved(*, form, acting_user, when):
-    cost = Decimal(str(form.data.get("cost_impact") or "0"))
+    cost = to_decimal(form.data.get("cost_impact")) or Decimal("0")
     emit(
         "change.approved",
         actor=acting_user,

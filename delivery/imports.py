@@ -8,7 +8,6 @@ plan is left as it was. The import replaces a WBS that has no bookings yet.
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from core.audit import audit_append
 from core.events import emit
 from org.models import User
 from sipm.errors import Conflict, InvalidInput
+from sipm.values import parse_decimal
 from workcal.calendar import is_working_day
 
 from . import permissions
@@ -72,10 +72,8 @@ def parse_workbook(fileobj) -> tuple[list, list, list]:
         except (TypeError, ValueError):
             problems.append(_("日期无效（格式 YYYY-MM-DD）"))
         try:
-            md = Decimal(str(md).strip())
-            if not md.is_finite() or md < 0 or md.as_tuple().exponent < -2:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
+            md = parse_decimal(md, places=2, lo=0)
+        except ValueError:
             problems.append(_("计划工日须为不小于 0 的数字，最多 2 位小数"))
         if problems:
             errors.append(_("任务第 %(n)d 行：%(p)s。") % {"n": n, "p": "；".join(problems)})

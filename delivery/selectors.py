@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from approvals.models import FormStatus
 from projects.models import Project, Stage
 from projects.selectors import approved_forms, current_budget, latest_approved
+from sipm.values import to_decimal
 
 from .models import (
     OPEN_RISK_STATUSES,
@@ -60,10 +61,10 @@ def commission_figures(project) -> dict | None:
     data = form.data
     return {
         "form": form,
-        "man_days": Decimal(str(data.get("man_days") or "0")),
+        "man_days": to_decimal(data.get("man_days")) or Decimal("0"),
         "start_date": data.get("start_date"),
         "end_date": data.get("end_date"),
-        "fee": Decimal(str(data.get("implementation_fee") or "0")),
+        "fee": to_decimal(data.get("implementation_fee")) or Decimal("0"),
     }
 
 
@@ -74,8 +75,8 @@ def approved_changes(project):
 def change_totals(project) -> dict:
     totals = {"man_days": ZERO, "cost": ZERO, "days": 0}
     for form in approved_changes(project):
-        totals["man_days"] += Decimal(str(form.data.get("man_days_impact") or "0"))
-        totals["cost"] += Decimal(str(form.data.get("cost_impact") or "0"))
+        totals["man_days"] += to_decimal(form.data.get("man_days_impact")) or Decimal("0")
+        totals["cost"] += to_decimal(form.data.get("cost_impact")) or Decimal("0")
         totals["days"] += int(form.data.get("schedule_impact_days") or 0)
     return totals
 
@@ -87,7 +88,7 @@ def changes_awaiting_budget(project) -> list:
     since = budget["approved_at"] if budget else None
     out = []
     for form in approved_changes(project):
-        if Decimal(str(form.data.get("cost_impact") or "0")) == 0:
+        if not to_decimal(form.data.get("cost_impact")):
             continue
         if since is None or form.closed_at > since:
             out.append(form)

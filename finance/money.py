@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from approvals.kinds import get_kind
 from approvals.models import Form
+from sipm.values import to_decimal
 
 from .categories import categories
 
@@ -38,11 +39,7 @@ class Section:
     note: str = ""
 
 
-def _d(value):
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except ArithmeticError:
-        return None
+_d = to_decimal
 
 
 def _form_url(form) -> str:

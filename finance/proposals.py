@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from approvals.kinds import get_kind
 from approvals.models import Form
 from projects.selectors import latest_approved
-from sipm.values import money_text
+from sipm.values import money_text, to_decimal
 
 from .categories import categories
 from .prefill import Proposal
@@ -56,11 +56,7 @@ def contract_proposal(project) -> Proposal:
     return proposal
 
 
-def _d(value):
-    try:
-        return Decimal(str(value))
-    except (ArithmeticError, ValueError, TypeError):
-        return None
+_d = to_decimal
 
 
 def quote_comparison(quotation, data) -> list[dict]:

@@ -1,11 +1,14 @@
 """Reads of projects with visibility: a project is seen by whoever sees one of its forms, its
 team, directors, the GM, admins, and roles that run every project (项目管理部, 财务)."""
 
+from decimal import Decimal
+
 from approvals.models import Form, FormStatus
 from approvals.selectors import visible_form_parts
 from org.codes import DIRECTOR_ROLES, Dept
 from org.models import User
 from org.selectors import user_sees_all_projects
+from sipm.values import to_decimal
 
 from .models import DeadlineCode, Project
 from .policy import deadline_days
@@ -97,9 +100,7 @@ BUDGET_FIGURES = ("implementation_cost", "management_cost", "maintenance_cost")
 
 
 def budget_figures(data: dict) -> dict:
-    from decimal import Decimal
-
-    figures = {name: Decimal(str(data.get(name) or "0")) for name in BUDGET_FIGURES}
+    figures = {name: to_decimal(data.get(name)) or Decimal("0") for name in BUDGET_FIGURES}
     figures["total"] = sum(figures.values(), Decimal("0"))
     figures["performance_split"] = list(data.get("performance_split") or [])
     return figures

@@ -1,7 +1,7 @@
 """Browser views: the home page, projects (list and page) and the finance/director dashboard."""
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +25,7 @@ from finance.selectors import budget_vs_actual
 from org.codes import RoleCode
 from org.selectors import user_has_role, user_sees_all
 from sipm.errors import DomainError
+from sipm.values import to_decimal
 
 from . import services
 from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
@@ -248,11 +249,8 @@ def _pipeline():
     for month, raw in rows.filter(project__estimated_amount__isnull=True).values_list(
         "month", KT("data__estimated_amount")
     ):
-        try:
-            value = Decimal(str(raw)) if raw not in (None, "") else None
-        except InvalidOperation:
-            value = None
-        if month and len(month) == 7 and value is not None and value.is_finite():
+        value = to_decimal(raw)
+        if month and len(month) == 7 and value is not None:
             sums[month] += value
     months = sorted(sums)
     cents = Decimal("0.01")

@@ -12,6 +12,7 @@ from core.events import emit
 from org.models import User
 from projects.selectors import latest_approved
 from sipm.errors import Conflict, InvalidInput
+from sipm.values import parse_decimal, to_decimal
 from workcal.calendar import add_working_days, is_working_day
 
 from .. import permissions, selectors
@@ -109,7 +110,7 @@ def _maintenance_days(project) -> Decimal:
     quote = latest_approved(project, "quotation")
     if quote is None:
         return Decimal("0")
-    return Decimal(str(quote.data.get("maintenance_man_days") or "0"))
+    return to_decimal(quote.data.get("maintenance_man_days")) or Decimal("0")
 
 
 def _task_date(values, task, key, errors) -> date | None:
@@ -157,12 +158,8 @@ def _clean_task(values, plan, task=None) -> tuple[dict[str, object], list[Task] 
     out: dict[str, object] = {"name": str(name).strip()[:200], "start": start, "finish": finish}
     raw_md = values.get("planned_man_days", getattr(task, "planned_man_days", None))
     try:
-        md = Decimal(str(raw_md).strip())
-        exponent = md.as_tuple().exponent  # a letter, not a number, when md is not finite
-        if not isinstance(exponent, int) or md < 0 or md > Decimal("99999") or exponent < -2:
-            raise ValueError
-        out["planned_man_days"] = md
-    except (ValueError, ArithmeticError):
+        out["planned_man_days"] = parse_decimal(raw_md, places=2, lo=0, hi=99999)
+    except ValueError:
         errors["planned_man_days"] = _("计划工日须为不小于 0 的数字，最多 2 位小数。")
     if "owner" in values:
         owner_id = values.get("owner")

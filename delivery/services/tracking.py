@@ -3,7 +3,7 @@ snapshots they refresh, and the deviation alert when SPI or CPI drops below its 
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
@@ -14,6 +14,7 @@ from core.events import emit
 from org.models import User
 from projects.models import Stage
 from sipm.errors import Conflict, InvalidInput, Refused
+from sipm.values import parse_decimal
 from workcal.calendar import today as shanghai_today
 
 from .. import evm, permissions, selectors
@@ -47,10 +48,8 @@ def _parse_rows(entries, plan, today):
             errors[f"entries.{i}"] = _("第 %(i)d 项：不能登记今天以后的工日。") % {"i": i}
             continue
         try:
-            md = Decimal(str(raw.get("man_days")).strip())
-            if not md.is_finite() or md.as_tuple().exponent < -2:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
+            md = parse_decimal(raw.get("man_days"), places=2)
+        except ValueError:
             errors[f"entries.{i}"] = _("第 %(i)d 项：工日须为数字，最多 2 位小数。") % {"i": i}
             continue
         if md <= 0:
