@@ -39,13 +39,6 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
-PROJECT_SEATS = (
-    ("pm", _("项目经理")),
-    ("presales_lead", _("售前负责人")),
-    ("sales_lead", _("销售负责人")),
-)
-
-
 def split_approvers(spec: str) -> dict[str, list[str]]:
     terms: dict[str, list[str]] = {}
     for term in (t.strip() for t in (spec or "").split(",") if t.strip()):
@@ -84,7 +77,7 @@ class ChainStepForm(forms.ModelForm):
         to_field_name="code",
     )
     approver_project = forms.MultipleChoiceField(
-        label=_("项目角色"), choices=PROJECT_SEATS, required=False
+        label=_("项目角色"), choices=lambda: routing.term_choices("project"), required=False
     )
     approver_users = forms.ModelMultipleChoiceField(
         label=_("指定人员"),

@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.verbs import register_verb_labels
+
+from .verbs import VERB_LABELS
+
 
 class ApprovalsConfig(AppConfig):
     """The engine. Form kinds are registered by the apps that own them (projects, in its
@@ -8,3 +12,6 @@ class ApprovalsConfig(AppConfig):
 
     name = "approvals"
     verbose_name = _("审批")
+
+    def ready(self):
+        register_verb_labels(VERB_LABELS)

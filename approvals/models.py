@@ -121,8 +121,9 @@ class FormQuerySet(models.QuerySet):
 class Form(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("表单类型"), max_length=30, db_index=True)
     number = models.CharField(_("表单编号"), max_length=40, unique=True)
+    # The owner a form belongs to: the engine names it only through this setting.
     project = models.ForeignKey(
-        "projects.Project",
+        settings.SIPM_FORM_OWNER_MODEL,
         verbose_name=_("项目"),
         null=True,
         blank=True,

@@ -5,7 +5,7 @@ Spec terms (comma-separated in ChainStepTemplate.approvers):
     dept_manager:submitter  the manager of the submitter's department
     dept_manager:CODE       the manager of a department
     dept:CODE               the members of a department (anyone of them may act)
-    project:pm | project:presales_lead | project:sales_lead
+    project:pm | project:presales_lead | project:sales_lead   (registered by projects)
     field:NAME              the person (or people) named in a field of the form
     user:ID                 one named person (a 加签 step)
 
@@ -14,6 +14,7 @@ goes to the submitter's department manager, or failing that to the administrator
 carries a note that says so.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,30 @@ from org.models import Department, Role, User
 from org.selectors import superusers, users_with_role
 
 from . import conditions
+
+
+@dataclass(frozen=True)
+class TermKind:
+    """A kind of spec term the owning domain provides: `label(arg)` → who, in words;
+    `users(arg, form)` → the people."""
+
+    label: Callable[[str], str]
+    users: Callable[[str, object], list]
+    choices: tuple = ()  # (arg, label) pairs the chain admin offers
+
+
+def term_choices(kind: str) -> tuple:
+    """The (arg, label) pairs a registered term kind offers (empty when none is registered)."""
+    registered = _TERM_KINDS.get(kind)
+    return registered.choices if registered else ()
+
+
+_TERM_KINDS: dict[str, TermKind] = {}
+
+
+def register_term_kind(kind: str, *, label, users, choices=()) -> None:
+    """A domain's own term kind, e.g. projects' `project:pm` (projects.apps)."""
+    _TERM_KINDS[kind] = TermKind(label=label, users=users, choices=tuple(choices))
 
 
 @dataclass
@@ -45,12 +70,8 @@ def _describe_term(term: str) -> str:
     if kind == "dept":
         dept = Department.objects.filter(code=arg).first()
         return dept.name if dept else arg
-    if kind == "project":
-        return {
-            "pm": _("项目经理"),
-            "presales_lead": _("售前负责人"),
-            "sales_lead": _("销售负责人"),
-        }.get(arg, arg)
+    if kind in _TERM_KINDS:
+        return _TERM_KINDS[kind].label(arg)
     if kind == "field":
         return _("表单指定人员")
     if kind == "user":
@@ -70,15 +91,8 @@ def _term_users(term: str, form) -> list:
         return [manager] if manager is not None and manager.is_active else []
     if kind == "dept":
         return list(User.objects.filter(is_active=True, department__code=arg).order_by("id"))
-    if kind == "project":
-        project = form.project
-        attr = {
-            "pm": "project_manager",
-            "presales_lead": "presales_lead",
-            "sales_lead": "sales_lead",
-        }
-        user = getattr(project, attr.get(arg, ""), None) if project is not None else None
-        return [user] if user is not None and user.is_active else []
+    if kind in _TERM_KINDS:
+        return _TERM_KINDS[kind].users(arg, form)
     if kind == "field":
         value = form.data.get(arg)
         ids = value if isinstance(value, list) else [value] if value else []

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.verbs import verb_label
 from org.api import DepartmentBriefOut, PersonOut
 
-from .events import event_label
 from .fields import MAX_ID
 from .kinds import get_kind
 from .models import DecisionKind, FormStatus
@@ -151,7 +151,7 @@ class EventOut(serializers.Serializer):
     hash = serializers.CharField()
 
     def get_label(self, event) -> str:
-        return event_label(event.verb)
+        return verb_label(event.verb)
 
 
 class CopyOut(serializers.Serializer):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from core.files import attachment_upload
 from core.models import Attachment
-from org.codes import Dept, RoleCode
 from org.models import Department, User
 from sipm import values
 from sipm.errors import InvalidInput
@@ -75,14 +74,14 @@ class RowsField(forms.Field):
         return value or []
 
 
-# Who may be picked for a person field, by field name: department code, role code, or
-# department managers. Anything else: every active employee. Never the superuser.
-PEOPLE_SCOPES = {
-    "presales_lead": {"dept": Dept.TS},
-    "presales_team": {"dept": Dept.TS},
-    "project_manager": {"role": RoleCode.PM},
-    "dept_manager": {"manages": True},
-}
+# Who may be picked for a person field, by field name: {"dept": code}, {"role": code} or
+# {"manages": True} (department managers); registered by the apps that own the form kinds.
+# Anything else: every active employee. Never the superuser.
+PEOPLE_SCOPES: dict[str, dict] = {}
+
+
+def register_people_scopes(scopes: dict[str, dict]) -> None:
+    PEOPLE_SCOPES.update(scopes)
 
 
 def people_in_scope(scope: dict | None):

@@ -1,10 +1,10 @@
 from django import template
 
-from approvals.events import event_label as _event_label
+from core.verbs import verb_label
 
 register = template.Library()
 
 
 @register.filter
 def event_label(verb):
-    return _event_label(verb)
+    return verb_label(verb)

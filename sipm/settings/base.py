@@ -60,6 +60,9 @@ MIDDLEWARE = [
     # Last: answers a locked-out login (django-axes) with our Chinese page or JSON.
     "axes.middleware.AxesMiddleware",
 ]
+# The model a form belongs to (approvals.Form.project): the approval engine names no domain.
+SIPM_FORM_OWNER_MODEL = "projects.Project"
+
 # Parallel hash chains of the audit log (core.audit): appends never wait for each other.
 SIPM_AUDIT_SHARDS = env.int("SIPM_AUDIT_SHARDS", default=16)
 # bench/scale.py only: server time and query count per response, and the bare views (sipm.bench).
