@@ -22,6 +22,7 @@ class NotificationsConfig(AppConfig):
             on_forms,
             on_projects,
             services,
+            todo,
         )
         from .deadlines import project_deadlines
 

@@ -34,7 +34,7 @@ def _form_label(event) -> str:
     return f"{p.get('number', '')}《{p.get('title', '')}》"
 
 
-def _notice(event, suffix, *, recipients, title, body, category, kind="form"):
+def _notice(event, suffix, *, recipients, title, body, category, kind="form", step=None):
     return notify(
         key=f"event:{event.pk}:{suffix}",
         kind=kind,
@@ -45,6 +45,7 @@ def _notice(event, suffix, *, recipients, title, body, category, kind="form"):
         url=form_url(event.form_id) if event.form_id else "",
         project=event.project_id,
         form=event.form_id,
+        step=step,
         now=event.created_at,
         event=event,
     )
@@ -74,6 +75,7 @@ def waiting_on_you(event):
         title=_("【待审批】%(form)s") % {"form": _form_label(event)},
         body=body,
         category=categories.TODO,
+        step=p.get("step"),
     )
 
 
@@ -226,4 +228,5 @@ def transferred_to_you(event):
         title=_("【待审批】%(form)s") % {"form": _form_label(event)},
         body=body,
         category=categories.TODO,
+        step=p.get("step"),
     )
