@@ -77,11 +77,14 @@ def visible_form_parts(user):
     return parts
 
 
-def events_with_forms(events):
-    """Audit rows with `.form` set (one query): core.AuditEvent names its form by id only."""
+def events_with_forms(events, known=()):
+    """Audit rows with `.form` set: core.AuditEvent names its form by id only. Forms the caller
+    already has (`known`) are reused; the rest are read in one query."""
     events = list(events)
-    ids = {e.form_id for e in events if e.form_id}
-    forms = Form.objects.in_bulk(ids) if ids else {}
+    forms = {f.pk: f for f in known}
+    missing = {e.form_id for e in events if e.form_id and e.form_id not in forms}
+    if missing:
+        forms.update(Form.objects.in_bulk(missing))
     for event in events:
         event.form = forms.get(event.form_id)
     return events

@@ -133,7 +133,8 @@ def project_detail(request, pk):
         AuditEvent.objects.filter(project_id=project.pk)
         .filter(Q(form_id__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
         .select_related("actor", "on_behalf_of")
-        .order_by("-id")[:30]
+        .order_by("-id")[:30],
+        known=forms,
     )
     timeline, side_way = _timeline(project)
     project.amount_text = money_text(project.estimated_amount)
