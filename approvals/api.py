@@ -211,12 +211,12 @@ class QueueView(GenericAPIView):
         params = request.query_params
         qs = self.get_queryset()
         if params.get("kind"):
-            qs = qs.filter(step__form__kind=params["kind"][:30])
+            qs = qs.filter(form_kind=params["kind"][:30])
         if str(params.get("project", "")).isdigit():
-            qs = qs.filter(step__form__project_id=int(params["project"]))
+            qs = qs.filter(project_id=int(params["project"]))
         now = timezone.now()
         if params.get("overdue") in ("1", "true"):
-            qs = qs.filter(step__due_at__lt=now)
+            qs = qs.filter(due_at__lt=now)
         order = SORTS.get(params.get("sort") or "due", SORTS["due"])[0]
         page = self.paginate_queryset(qs.order_by(*order))
         cards = {c["seat"].pk: c for c in queue_cards(page, request.user, now=now)}

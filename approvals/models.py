@@ -308,7 +308,8 @@ class FormStep(models.Model):
         return f"{self.form_id}#{self.round}.{self.order} {self.name}"
 
     def save(self, *args, **kwargs):
-        """Save; when the status changed, the step's seats follow (StepAssignee.is_open)."""
+        """Save; when the step stops being active its seats close (StepAssignee.is_open).
+        Activation opens new seats (approvals.services.flow.activate_step)."""
         adding = self._state.adding  # a new step has no seats yet
         super().save(*args, **kwargs)
         saved = getattr(self, "_saved_status", None)
@@ -316,7 +317,8 @@ class FormStep(models.Model):
         if adding:
             self._saved_status = self.status
         elif self.status != saved and (fields is None or "status" in fields):
-            StepAssignee.objects.filter(step=self).update(is_open=self.status == StepStatus.ACTIVE)
+            if self.status != StepStatus.ACTIVE:
+                StepAssignee.objects.filter(step=self, is_open=True).update(is_open=False)
             self._saved_status = self.status
 
     @classmethod
@@ -380,9 +382,25 @@ class StepAssignee(models.Model):
     transferred_from = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The seat's step is active (kept by FormStep.save): the queues read the few open seats
-    # through a partial index instead of every seat a person ever held.
+    # The seat waits on its holder: its step is active and the holder has not decided in this
+    # pass (kept by FormStep.save and by the decision). The queues read only open seats,
+    # through partial indexes, instead of every seat a person ever held.
     is_open = models.BooleanField(default=False)
+    # Copies of what the queue sorts, filters and counts by, written when the step is activated
+    # (none of them changes while it stays active): a queue page is an index range, not a join
+    # and sort of every waiting seat.
+    due_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    form_kind = models.CharField(max_length=30, blank=True)
+    project = models.ForeignKey(
+        settings.SIPM_FORM_OWNER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a copy of the form's project, not a second owner
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -390,10 +408,34 @@ class StepAssignee(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "step"]),
+            # The queue's default order and its overdue filter.
             models.Index(
-                fields=["user", "step"], condition=Q(is_open=True), name="stepassignee_open_user"
+                fields=["user", "due_at", "step"],
+                condition=Q(is_open=True),
+                name="stepassignee_open_due",
+            ),
+            # The counts per kind (the badge is their sum), and a kind's page in due order.
+            models.Index(
+                fields=["user", "form_kind", "due_at"],
+                condition=Q(is_open=True),
+                name="stepassignee_open_kind",
             ),
         ]
+
+    @classmethod
+    def opening(cls, step, form, user, **fields):
+        """A new open seat of an active step, with the copies the queue reads."""
+        return cls(
+            step=step,
+            user=user,
+            is_open=True,
+            due_at=step.due_at,
+            waiting_since=step.activated_at,
+            submitted_at=form.submitted_at,
+            form_kind=form.kind,
+            project_id=form.project_id,
+            **fields,
+        )
 
 
 class DecisionKind(models.TextChoices):

@@ -17,14 +17,16 @@ from workcal.calendar import Workdays
 
 from .cards import card_figures
 from .kinds import all_kinds
+from .models import StepAssignee
 from .selectors import queue_for
 
 PAGE_SIZE = 25
 PROJECT_CHOICES_MAX = 100
+PROJECT_SCAN_MAX = PROJECT_CHOICES_MAX
 SORTS = {
-    "due": (("step__due_at", "step_id"), _("截止时间")),
-    "waiting": (("step__activated_at", "step_id"), _("等待最久")),
-    "newest": (("-step__form__submitted_at", "-step_id"), _("最新提交")),
+    "due": (("due_at", "step_id"), _("截止时间")),
+    "waiting": (("waiting_since", "step_id"), _("等待最久")),
+    "newest": (("-submitted_at", "-step_id"), _("最新提交")),
 }
 
 
@@ -41,11 +43,11 @@ class QueueFilters:
         """The filters other than kind (kind is the count's grouping)."""
         q = Q()
         if self.project:
-            q &= Q(step__form__project_id=self.project)
+            q &= Q(project_id=self.project)
         if self.department:
             q &= Q(step__form__department_id=self.department)
         if self.overdue:
-            q &= Q(step__due_at__lt=now)
+            q &= Q(due_at__lt=now)
         if self.delegated:
             q &= ~Q(user_id=user_id)
         return q
@@ -98,13 +100,13 @@ def queue_page(user, filters: QueueFilters, page=1, page_size=PAGE_SIZE, *, now=
     titles = {k.slug: k.title for k in all_kinds()}
     grouped = (
         base.order_by()
-        .values("step__form__kind")
+        .values("form_kind")
         .annotate(n=Count("id"), hits=Count("id", filter=narrow) if narrow else Count("id"))
     )
     counts = [
         {
-            "kind": row["step__form__kind"],
-            "title": titles.get(row["step__form__kind"], row["step__form__kind"]),
+            "kind": row["form_kind"],
+            "title": titles.get(row["form_kind"], row["form_kind"]),
             "n": row["hits"],
             "all": row["n"],
         }
@@ -118,18 +120,10 @@ def queue_page(user, filters: QueueFilters, page=1, page_size=PAGE_SIZE, *, now=
     number = _page_number(page, num_pages)
     rows = base.filter(narrow)
     if filters.kind:
-        rows = rows.filter(step__form__kind=filters.kind)
+        rows = rows.filter(form_kind=filters.kind)
     order = SORTS.get(filters.sort, SORTS["due"])[0]
     start = (number - 1) * page_size
     seats = list(rows.order_by(*order)[start : start + page_size]) if total else []
-    projects = list(
-        base.exclude(step__form__project__isnull=True)
-        .order_by("step__form__project__number")
-        .values_list(
-            "step__form__project_id", "step__form__project__number", "step__form__project__name"
-        )
-        .distinct()[:PROJECT_CHOICES_MAX]
-    )
     return QueuePage(
         items=queue_cards(seats, user, now=now),
         number=number,
@@ -137,8 +131,21 @@ def queue_page(user, filters: QueueFilters, page=1, page_size=PAGE_SIZE, *, now=
         total=total,
         all_total=all_total,
         counts=counts,
-        projects=[(pk, f"{number_} {name}") for pk, number_, name in projects],
+        projects=_project_choices(base),
     )
+
+
+def _project_choices(base) -> list[tuple[int, str]]:
+    """The project filter's choices: the projects of the most urgent waiting seats (a bounded
+    range of the queue's index), by number."""
+    urgent = base.select_related(None).values("project_id")  # a null matches no project
+    projects = StepAssignee._meta.get_field("project").related_model.objects
+    rows = (
+        projects.filter(pk__in=urgent[:PROJECT_SCAN_MAX])
+        .order_by("number")
+        .values_list("pk", "number", "name")[:PROJECT_CHOICES_MAX]
+    )
+    return [(pk, f"{number} {name}") for pk, number, name in rows]
 
 
 def queue_cards(seats, user, *, now=None) -> list[dict]:

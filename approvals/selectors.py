@@ -20,7 +20,7 @@ from org.selectors import (
     user_sees_all,
 )
 
-from .models import Decision, Form, FormCopy, FormStatus, FormStep, StepAssignee, StepStatus
+from .models import Decision, Form, FormCopy, FormStatus, FormStep, StepAssignee
 
 
 def forms_visible_to(user, qs=None):
@@ -115,26 +115,14 @@ def form_detail_queryset():
 
 
 def queue_for(user, principals=None):
-    """Active steps waiting on the user, as themselves or as a delegate, oldest due first.
+    """Seats waiting on the user, as themselves or as a delegate, oldest due first.
 
-    Returns StepAssignee rows (the seat: `user` is the principal the seat belongs to)."""
+    Returns StepAssignee rows (the seat: `user` is the principal the seat belongs to). An open
+    seat is one whose step is active and whose holder has not decided yet (StepAssignee.is_open),
+    so the read is a range of a partial index, whatever the history holds."""
     principals = principals_for(user) if principals is None else principals
-    seats = (
-        StepAssignee.objects.filter(
-            user_id__in=principals,
-            is_open=True,  # the partial index: the seats of active steps only
-            step__status=StepStatus.ACTIVE,
-            step__form__status=FormStatus.IN_REVIEW,
-        )
-        .exclude(
-            Exists(
-                Decision.objects.filter(
-                    step=OuterRef("step"),
-                    principal=OuterRef("user"),
-                    step_pass=OuterRef("step__passes"),
-                )
-            )
-        )
+    return (
+        StepAssignee.objects.filter(user_id__in=principals, is_open=True)
         .select_related(
             "user",
             "step",
@@ -143,6 +131,5 @@ def queue_for(user, principals=None):
             "step__form__submitter",
             "step__form__department",
         )
-        .order_by("step__due_at", "step_id")
+        .order_by("due_at", "step_id")
     )
-    return seats

@@ -82,7 +82,12 @@ def build(history, waiting, users):
                 ]
             )
             StepAssignee.objects.bulk_create(
-                [StepAssignee(step=s, user=mgr, is_open=s.status == "active") for s in steps]
+                [
+                    StepAssignee.opening(s, s.form, mgr)
+                    if s.status == "active"
+                    else StepAssignee(step=s, user=mgr)
+                    for s in steps
+                ]
             )
             Decision.objects.bulk_create(
                 [

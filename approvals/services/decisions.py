@@ -153,6 +153,8 @@ def form_decide(
             to_step=to_step,
             created_at=when,
         )
+        # The seat no longer waits on its holder, whatever the step does next.
+        StepAssignee.objects.filter(step=current, user_id=principal_id).update(is_open=False)
         on_behalf_of = principal_id if principal_id != acting_user.pk else None
         audit_append(
             verb=f"form.decision.{decision}",

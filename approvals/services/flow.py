@@ -62,10 +62,7 @@ def activate_step(step, form, when, *, actor=None, reason=""):
     step.save()
     StepAssignee.objects.filter(step=step).delete()
     StepAssignee.objects.bulk_create(
-        [
-            StepAssignee(step=step, user=u, reason=res.reasons.get(u.pk, ""), is_open=True)
-            for u in res.users
-        ]
+        [StepAssignee.opening(step, form, u, reason=res.reasons.get(u.pk, "")) for u in res.users]
     )
     form.current_step = step.order
     if res.escalated:

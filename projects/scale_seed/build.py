@@ -296,7 +296,14 @@ class Seeder:
             )  # fmt: skip
             if seat is None:
                 continue
-            out["assignees"].append((w.next_id(StepAssignee), sid, seat, "", status == "active"))
+            open_ = status == "active"  # the queue's copies live on open seats only
+            out["assignees"].append(
+                (
+                    w.next_id(StepAssignee), sid, seat, "", open_,
+                    dt(due) if open_ and due else None, dt(activated) if open_ else None,
+                    dt(at) if open_ else None, kind if open_ else "", p["id"] if open_ else None,
+                )
+            )  # fmt: skip
             if status == "approved":
                 out["decisions"].append(
                     (w.next_id(Decision), fid, sid, seat, None, seat, 1, "approve", "同意。", digest, None, dt(done))
@@ -375,7 +382,8 @@ class Seeder:
             "note", "activated_at", "due_at", "completed_at", "next_reminder_at",
             "allow_add_signer", "allow_transfer", "transfer_scope", "comment_required",
             "added_position")),
-        ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason", "is_open")),
+        ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason", "is_open", "due_at",
+            "waiting_since", "submitted_at", "form_kind", "project_id")),
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",
             "created_at")),

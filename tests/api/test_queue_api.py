@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from approvals.models import FormStep
+from approvals.models import FormStep, StepAssignee
 from org.models import Delegation
 
 from .test_forms_api import submitted
@@ -39,9 +39,9 @@ def test_a_delegate_sees_the_principals_item_marked_as_代签(chain, eorg, clien
 def test_overdue_items_come_first_and_are_flagged(chain, eorg, client_for):
     first = submitted(client_for, eorg)
     second = submitted(client_for, eorg)
-    FormStep.objects.filter(form_id=second["id"]).update(
-        due_at=timezone.now() - datetime.timedelta(days=1)
-    )
+    late = timezone.now() - datetime.timedelta(days=1)
+    FormStep.objects.filter(form_id=second["id"]).update(due_at=late)
+    StepAssignee.objects.filter(step__form_id=second["id"]).update(due_at=late)  # its copy
     results = client_for(eorg.mgr).get(URL).json()["results"]
     assert [r["form"]["id"] for r in results] == [second["id"], first["id"]]
     assert [r["overdue"] for r in results] == [True, False]
