@@ -130,6 +130,54 @@ def emit(
     return event
 
 
+def emit_many(kind: str, items: list[dict], *, when=None) -> list[DomainEvent]:
+    """`emit` for a batch of events of one kind (each item: project, form, actor, payload), in a
+    fixed number of queries: one insert for the events, one for their outbox rows. Synchronous
+    subscribers still see each event, in order."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emit_many() must run inside the transaction of the change it reports")
+    if not items:
+        return []
+    events = DomainEvent.objects.bulk_create(
+        [
+            DomainEvent(
+                kind=kind,
+                actor_id=_pk(item.get("actor")),
+                on_behalf_of_id=_pk(item.get("on_behalf_of")),
+                project_id=_pk(item.get("project")),
+                form_id=_pk(item.get("form")),
+                payload=item.get("payload") or {},
+                **({"created_at": when} if when is not None else {}),
+            )
+            for item in items
+        ]
+    )
+    subs = subscribers_for(kind)
+    for sub in subs:
+        if sub.sync:
+            for event in events:
+                sub.handler(event)
+    _outbox_rows(events, [s.name for s in subs if not s.sync])
+    return events
+
+
+def defer_many(events: list[DomainEvent], name: str) -> None:
+    """`defer` for a batch of events that are new in this transaction (no row to look up)."""
+    if name not in _SUBSCRIBERS:
+        raise ValueError(f"no handler named {name}")
+    _outbox_rows(events, [name])
+
+
+def _outbox_rows(events, names) -> None:
+    if not events or not names:
+        return
+    EventDelivery.objects.bulk_create(
+        [EventDelivery(event=event, subscriber=name) for event in events for name in names]
+    )
+    ids = [event.pk for event in events]
+    transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
+
+
 def defer(event: DomainEvent, name: str) -> None:
     """Give `event` an outbox row for the follow-up handler `name` (once), in this transaction."""
     if name not in _SUBSCRIBERS:
@@ -140,7 +188,14 @@ def defer(event: DomainEvent, name: str) -> None:
         transaction.on_commit(lambda: _enqueue(event_id), robust=True)
 
 
-def _enqueue(event_id: int) -> None:
+def _enqueue_all(event_ids: list[int]) -> None:
+    """Queue a batch; once the broker refuses one, the relay delivers the rest (no retry storm)."""
+    for event_id in event_ids:
+        if not _enqueue(event_id):
+            return
+
+
+def _enqueue(event_id: int) -> bool:
     # A broker outage must not fail the request that already committed: the relay retries.
     from .tasks import event_deliver  # tasks import this module; resolved at call time
 
@@ -150,3 +205,5 @@ def _enqueue(event_id: int) -> None:
         logger.warning(
             "event %s not queued (broker unreachable); the relay will deliver it", event_id
         )
+        return False
+    return True

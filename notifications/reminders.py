@@ -1,8 +1,10 @@
 """The reminder scan: one working day before a deadline, on the day, and when overdue — then to
 the owner's manager, and one working day later to the GM.
 
-Each reminder has a key (e.g. "step:12:pass:1:due"); `notify` records it at most once, so a scan
-that runs twice, two beat instances, or a task redelivered after a worker died send nothing twice.
+Each reminder has a key (e.g. "step:12:pass:1:due"); it is recorded at most once
+(notifications.batch, which records a run's reminders in a fixed number of queries and leaves
+the sending to the event outbox), so a scan that runs twice, two beat instances, or a task
+redelivered after a worker died send nothing twice.
 Reminders go out on working days between SIPM_REMINDER_HOURS (default 8–20 o'clock, Shanghai);
 what fell due meanwhile goes out at the next such scan.
 
@@ -27,6 +29,7 @@ from projects.policy import policy_deadlines
 from sipm.i18n import in_company_language
 
 from . import due, people
+from .batch import Notice, notify_many
 from .deadlines import (
     BUDGET_CHANGE_NOTICE,
     COMMISSION_APPROVE,
@@ -38,12 +41,14 @@ from .deadlines import (
 )
 from .links import form_url, project_url
 from .models import ReminderLog, ReminderStage
-from .services import budget_change_notify, deliveries_retry, notify
+from .services import budget_change_notify, deliveries_retry
 from .workdays import SHANGHAI, Workdays
 
 POLICY_KINDS = (COMMISSION_ISSUE, COMMISSION_APPROVE, FINAL_ACCOUNTS)
 # Steps and projects looked at per run at most; the rest wait for the next run (oldest first).
 SWEEP_BATCH = 2000
+# Reminders recorded per transaction.
+SEND_BATCH = 500
 # Budget changes approved longer ago than this (e.g. before SIPM went live) get no late notice.
 BUDGET_NOTICE_LOOKBACK = timedelta(days=30)
 
@@ -71,8 +76,8 @@ def reminder_stage(*, now, due_date, due_moment, gm_moment, next_working_day):
     return None
 
 
-def _recipients(stage, owners, day, gms):
-    people_told = people.with_delegates(owners, day)
+def _recipients(stage, owners, day, gms, delegates=None):
+    people_told = people.with_delegates(owners, day, known=delegates)
     if stage in (ReminderStage.OVERDUE, ReminderStage.GM):
         people_told += people.managers_of(owners, gms)
     if stage == ReminderStage.GM:
@@ -198,9 +203,10 @@ def _due_stage(item, gm_moment, now, days):
 
 
 def _send(result, due_now, now, gms):
-    """Send the reminders whose stage has begun: [(item, owners, stage)]. Those recorded before
-    (a rerun, another instance) are skipped after one read of their keys; `notify` records each
-    new one at most once (its key is unique), so a race still sends nothing twice."""
+    """Record the reminders whose stage has begun: [(item, owners, stage)]. Those recorded
+    before (a rerun, another instance) are skipped after one read of their keys; the batch
+    records each new one at most once (its key is unique), so a race still sends nothing
+    twice. The e-mails and robot posts go out through the event outbox."""
     keyed = [(_key(item, stage), item, owners, stage) for item, owners, stage in due_now]
     sent: set[str] = set()
     keys = [k for k, *_rest in keyed]
@@ -209,29 +215,32 @@ def _send(result, due_now, now, gms):
             ReminderLog.objects.filter(key__in=keys[i : i + 1000]).values_list("key", flat=True)
         )
     today = now.astimezone(SHANGHAI).date()
-    for key, item, owners, stage in keyed:
-        if key in sent:
-            continue
-        recipients = _recipients(stage, owners, today, gms)
-        if not recipients:
-            continue
-        log = notify(
+    keyed = [row for row in keyed if row[0] not in sent]
+    delegates = people.delegates_of([u for _k, _i, owners, _s in keyed for u in owners], today)
+    notices = [
+        Notice(
             key=key,
             kind=item.kind,
             stage=stage,
-            recipients=recipients,
+            recipients=_recipients(stage, owners, today, gms, delegates),
             title=_title(stage, item.label),
             body=_body(item, stage, owners),
             url=form_url(item.form_id) if item.form_id else project_url(item.project_id),
-            project=item.project,
-            form=item.form,
-            step=item.step,
+            project_id=_pk(item.project),
+            form_id=_pk(item.form),
+            step_id=_pk(item.step),
             due_date=item.due_date,
-            now=now,
-            deliver="inline",
         )
-        if log is not None:
-            result.recorded.append(key)
+        for key, item, owners, stage in keyed
+    ]
+    recorded = set()
+    for i in range(0, len(notices), SEND_BATCH):
+        recorded.update(notify_many(notices[i : i + SEND_BATCH], now=now))
+    result.recorded += [n.key for n in notices if n.key in recorded]
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
 
 
 def _in_reminder_hours(now) -> bool:

@@ -89,7 +89,14 @@ def wants(pref, channel, category) -> bool:
 
 
 def _outbound_create(*, log, recipients, category):
-    prefs = preferences_of(recipients)
+    rows = outbound_rows(log=log, recipients=recipients, category=category)
+    OutboundMessage.objects.bulk_create(rows)
+    return rows
+
+
+def outbound_rows(*, log, recipients, category, prefs=None) -> list[OutboundMessage]:
+    """The e-mails and robot posts a notice asks for, by the recipients' preferences."""
+    prefs = preferences_of(recipients) if prefs is None else prefs
     rows, depts = [], {}
     for user in recipients:
         pref = prefs.get(user.pk)
@@ -112,7 +119,6 @@ def _outbound_create(*, log, recipients, category):
         )
         for pk, url in sorted(depts.items())
     ]
-    OutboundMessage.objects.bulk_create(rows)
     return rows
 
 

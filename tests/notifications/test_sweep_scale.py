@@ -98,3 +98,45 @@ def test_the_policy_deadlines_of_a_batch_are_read_in_fixed_queries(db):
     large, large_items = policy_read_queries()
     assert large_items > small_items > 0
     assert large <= small <= 14
+
+
+def make_due(n, exclude=()):
+    steps = list(
+        FormStep.objects.filter(status="active", form__status="in_review").exclude(pk__in=exclude)[
+            :n
+        ]
+    )
+    assert len(steps) == n
+    FormStep.objects.filter(pk__in=[s.pk for s in steps]).update(
+        due_at=NOW - timedelta(hours=2), next_reminder_at=NOW - timedelta(hours=1)
+    )
+    return steps
+
+
+def test_sending_many_reminders_costs_the_queries_of_sending_few(db):
+    """The reminders of a run are recorded as one batch: the queries of a run that sends two
+    and of one that sends twelve are the same; each is in its owners' inboxes once, with its
+    e-mails queued for the outbox."""
+    from core.models import EventDelivery
+    from notifications.models import Notification, OutboundMessage, ReminderLog
+
+    call_command("seed_scale", projects=40, seed=3, stdout=StringIO())
+    nothing_due()
+    first = make_due(2)
+    few, result = sweep_queries()
+    assert len(result.recorded) == 2
+    nothing_due()
+    steps = make_due(12, exclude=[s.pk for s in first])
+    many, result = sweep_queries()
+    assert sorted(result.recorded) == sorted(f"step:{s.pk}:pass:{s.passes}:overdue" for s in steps)
+    assert many == few
+    for key in result.recorded:
+        log = ReminderLog.objects.get(key=key)
+        assert log.event.kind == "deadline.overdue"
+        owners = set(Notification.objects.filter(reminder=log).values_list("recipient", flat=True))
+        assert owners and len(owners) == Notification.objects.filter(reminder=log).count()
+        if OutboundMessage.objects.filter(log=log).exists():
+            assert EventDelivery.objects.filter(
+                event=log.event, subscriber="notifications.deliver"
+            ).exists()
+    assert reminders_scan(now=NOW).recorded == []  # once

@@ -52,6 +52,7 @@ class Worker:
             "CELERY_RESULT_BACKEND": settings.CELERY_BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "SIPM_TEST_VISIBILITY_TIMEOUT": "2",
+            "SIPM_TEST_QUEUE": queue,
             "PYTHONPATH": str(BASE_DIR),
         }
         cmd = [

@@ -21,6 +21,11 @@ _REDIS_TRANSPORT_OPTIONS = {
 if str(os.environ.get("CELERY_BROKER_URL", "")).startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = _REDIS_TRANSPORT_OPTIONS
 
+# What the worker queues itself (the outbox's deliveries after a sweep) goes to the queue it
+# listens on, so the test's worker runs it too.
+if os.environ.get("SIPM_TEST_QUEUE"):
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["SIPM_TEST_QUEUE"]
+
 # The outbox tests kill workers: claims older than this count as abandoned, and the relay takes
 # what a broker outage left behind without waiting (production: 5 minutes and 30 seconds).
 SIPM_OUTBOX_STALE_SECONDS = int(os.environ.get("SIPM_TEST_STALE_SECONDS", "3"))

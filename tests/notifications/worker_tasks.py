@@ -16,20 +16,20 @@ from django.utils.dateparse import parse_datetime
 
 @shared_task(name="tests.notifications.slow_scan", acks_late=True, reject_on_worker_lost=True)
 def slow_scan(now_iso, marker):
-    from notifications import reminders, services
+    from notifications import batch, reminders
 
     marker = Path(marker)
     first_run = not marker.exists()
     if not first_run:
         Path(f"{marker}.again").write_text("redelivered")
-    original = services._notifications_create
+    original = batch._inboxes_and_outbound
 
-    def create_then_stall(**kwargs):
-        rows = original(**kwargs)
+    def create_then_stall(*args, **kwargs):
+        rows = original(*args, **kwargs)
         if first_run:
             marker.write_text("claimed")
             time.sleep(120)
         return rows
 
-    with mock.patch.object(services, "_notifications_create", create_then_stall):
+    with mock.patch.object(batch, "_inboxes_and_outbound", create_then_stall):
         return reminders.reminders_scan(now=parse_datetime(now_iso)).recorded
