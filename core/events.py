@@ -189,13 +189,19 @@ def defer(event: DomainEvent, name: str) -> None:
 
 
 def _enqueue_all(event_ids: list[int]) -> None:
-    """Queue a batch; once the broker refuses one, the relay delivers the rest (no retry storm)."""
-    for event_id in event_ids:
-        if not _enqueue(event_id):
-            return
+    """Queue a batch as one message; if the broker refuses it, the relay delivers them."""
+    from .tasks import events_deliver
+
+    try:
+        events_deliver.delay(event_ids)
+    except Exception:
+        logger.warning(
+            "%d events not queued (broker unreachable); the relay will deliver them",
+            len(event_ids),
+        )
 
 
-def _enqueue(event_id: int) -> bool:
+def _enqueue(event_id: int) -> None:
     # A broker outage must not fail the request that already committed: the relay retries.
     from .tasks import event_deliver  # tasks import this module; resolved at call time
 
@@ -205,5 +211,3 @@ def _enqueue(event_id: int) -> bool:
         logger.warning(
             "event %s not queued (broker unreachable); the relay will deliver it", event_id
         )
-        return False
-    return True

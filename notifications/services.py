@@ -288,7 +288,9 @@ def reminder_deliver(*, log_id, now=None) -> ReminderLog | None:
 
 
 def deliveries_retry(*, now=None) -> int:
-    """Send again what failed, and what a dead worker left half-sent; returns how many tried."""
+    """Send again what failed, and what a dead worker left half-sent; returns how many were
+    handed on. They go to a worker (one reminders_deliver task), so the sweep that calls this
+    does not wait for mail servers and robots; what the broker refuses is sent here."""
     now = now or timezone.now()
     ids = list(
         ReminderLog.objects.filter(attempts__lt=MAX_ATTEMPTS)
@@ -300,7 +302,16 @@ def deliveries_retry(*, now=None) -> int:
         .order_by("id")
         .values_list("id", flat=True)[:200]
     )
-    return sum(1 for log_id in ids if reminder_deliver(log_id=log_id, now=now) is not None)
+    if not ids:
+        return 0
+    from .tasks import reminders_deliver  # tasks import this module
+
+    try:
+        reminders_deliver.delay(ids)
+    except Exception:
+        logger.warning("broker unreachable: sending %d notices in this process", len(ids))
+        return sum(1 for pk in ids if reminder_deliver(log_id=pk, now=now) is not None)
+    return len(ids)
 
 
 def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:

@@ -28,6 +28,12 @@ def reminder_deliver(log_id) -> bool:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def reminders_deliver(log_ids) -> int:
+    """The sweep's retries in one message."""
+    return sum(1 for pk in log_ids if services.reminder_deliver(log_id=pk) is not None)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def budget_change_notice(form_id) -> bool:
     return services.budget_change_notify(form_id=form_id, deliver="inline") is not None
 

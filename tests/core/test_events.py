@@ -116,3 +116,27 @@ def test_a_stale_claim_of_a_dead_worker_is_taken_over(calls):
     later = timezone.now() + outbox.STALE_CLAIM
     assert outbox.outbox_relay(now=later) == 1
     assert calls.count(("async", event.pk)) == 1
+
+
+def test_emit_many_runs_each_subscriber_per_event_and_queues_the_batch_once(
+    calls, django_capture_on_commit_callbacks
+):
+    sent = []
+    queue = mock.patch("core.tasks.events_deliver.delay", side_effect=sent.append)
+    with queue, django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        made = events.emit_many("test.thing", [{"project": 1}, {"project": 2, "payload": {"n": 2}}])
+        assert calls == [("sync", made[0].pk), ("sync", made[1].pk)]
+    assert [e.project_id for e in made] == [1, 2]
+    assert DomainEvent.objects.get(pk=made[1].pk).payload == {"n": 2}
+    assert sent == [[made[0].pk, made[1].pk]]  # one message for the batch
+    assert EventDelivery.objects.filter(subscriber="test.async").count() == 2
+
+
+def test_emit_many_with_the_broker_down_leaves_the_batch_to_the_relay(
+    calls, django_capture_on_commit_callbacks
+):
+    down = mock.patch("core.tasks.events_deliver.delay", side_effect=OSError("broker down"))
+    with down, django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        made = events.emit_many("test.thing", [{}, {}, {}])
+    assert outbox.outbox_relay(now=timezone.now() + timedelta(minutes=1)) == 3
+    assert sorted(pk for kind, pk in calls if kind == "async") == sorted(e.pk for e in made)
