@@ -59,13 +59,19 @@ def visible_form_parts(user):
         return None
     principals = principals_for(user)
     submitted = ~Q(status=FormStatus.DRAFT)
+    # Who holds or held a seat, including whoever handed theirs on (转交), as forms_visible_to.
+    seats = StepAssignee.objects.filter(
+        Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
+    )
     parts = [
         Form.objects.filter(submitter_id__in=principals),
-        Form.objects.filter(
-            pk__in=StepAssignee.objects.filter(user_id__in=principals).values("step__form_id")
-        ),
-        Form.objects.filter(submitted, department_id__in=departments_managed_by(principals)),
+        Form.objects.filter(pk__in=seats.values("step__form_id")),
     ]
+    # The managed departments as values, read first (one small query): the planner then knows
+    # how many forms they have, and a user who manages none gets no part at all.
+    managed = list(departments_managed_by(principals).values_list("pk", flat=True))
+    if managed:
+        parts.append(Form.objects.filter(submitted, department_id__in=managed))
     scope = user_forms_scope(user)
     if scope == "submitted":
         parts.append(Form.objects.filter(submitted))

@@ -280,6 +280,7 @@ def interleaved(server, f, rounds):
         ("project list · pmo (all)", "html", lambda: client("pmo").request("/projects/")),
         ("project list · sales", "html", lambda: client("sales").request("/projects/")),
         ("project list · staff", "html", lambda: client("staff").request("/projects/")),
+        ("project list · heavy member", "html", lambda: client("pm").request("/projects/")),
         ("projects API · sales", "api", lambda: api("sales").request("/api/v1/projects/")),
         ("search number · pmo", "html", lambda: client("pmo").request(f"/projects/?q={q(number)}")),
         ("search name · pmo", "html", lambda: client("pmo").request(f"/projects/?q={q(name[-6:])}")),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,15 +41,34 @@ PROJECT_FILTERS = [
 ]
 
 
+BRIEF_RELATED = ("department", "sales_lead", "project_manager", "presales_lead", "initiator")
+
+
+class ProjectPagination(ApiPagination):
+    """Newest first; `count` is exact up to two pages beyond this one and capped there, with
+    `count_capped` true (selectors.visible_page): `next` is always given while more follow."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "true: count is a lower bound (more pages follow)",
+        }
+        return out
+
+
 class ProjectViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
-    pagination_class = ApiPagination
+    pagination_class = ProjectPagination
     serializer_class = ProjectBriefOut
 
     def get_queryset(self):
-        qs = Project.objects.select_related(
-            "department", "sales_lead", "project_manager", "presales_lead", "initiator"
-        )
+        qs = Project.objects.select_related(*BRIEF_RELATED)
         if self.action != "list":
             qs = qs.prefetch_related("members")
         return selectors.projects_visible_to(self.request.user, qs)
@@ -76,7 +96,7 @@ class ProjectViewSet(viewsets.GenericViewSet):
         body = ProjectFilterIn(data=request.query_params)
         body.is_valid(raise_exception=True)
         filters = body.validated_data
-        qs = self.get_queryset()
+        qs = Project.objects.all()
         if "stage" in filters:
             qs = qs.filter(stage=filters["stage"])
         department = (filters.get("department") or "").strip()
@@ -94,8 +114,18 @@ class ProjectViewSet(viewsets.GenericViewSet):
                 | Q(name__icontains=search)
                 | Q(client_name__icontains=search)
             )
-        page = self.paginate_queryset(qs.order_by("-created_at", "-id"))
-        return self.get_paginated_response(ProjectBriefOut(page, many=True).data)
+        pagination = self.paginator
+        page_size = pagination.get_page_size(request)
+        number = request.query_params.get(pagination.page_query_param) or 1
+        if not str(number).isdigit() or int(number) < 1:
+            raise NotFound(_("无效页。"))
+        pagination.page = selectors.visible_page(
+            request.user, qs, int(number), page_size, related=BRIEF_RELATED
+        )
+        if pagination.page.number != int(number):
+            raise NotFound(_("无效页。"))
+        pagination.request = request
+        return pagination.get_paginated_response(ProjectBriefOut(pagination.page, many=True).data)
 
     @extend_schema(responses={200: ProjectDetailOut})
     def retrieve(self, request, pk=None):

@@ -3,6 +3,10 @@ team, directors, the GM, admins, and roles that run every project (项目管理�
 
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef
+
 from approvals.models import Form, FormStatus
 from approvals.selectors import visible_form_parts
 from org.codes import DIRECTOR_ROLES, Dept
@@ -34,6 +38,62 @@ def visible_project_ids(user):
     ]
     first, *rest = team
     return first.union(*rest)
+
+
+TEAM_FIELDS = ("initiator_id", "sales_lead_id", "presales_lead_id", "project_manager_id")
+NEWEST = ("-created_at", "-id")
+
+
+def newest_visible_ids(user, n, base=None) -> list[int]:
+    """The ids of the newest `n` projects of `base` (a filtered Project query) that `user` sees,
+    newest first (created_at, then id), in one query.
+
+    Where the database can order and limit the branches of a UNION (PostgreSQL), each id set
+    of visible_project_ids gives only its own newest `n` (a project among the newest `n`
+    visible ones is among the newest `n` of a set it belongs to), and the union of those
+    lists is cut to `n`. Each branch is a semi-join the planner can drive either way: from
+    the created_at index while the set is dense (the copies of a department's forms, the
+    forms of a managed department) or from the set's own index while it is sparse (a
+    person's projects, through the (person, created_at) indexes). Nothing reads all the ids a
+    user sees, and fetching n + 1 gives a count capped at n."""
+    base = Project.objects.all() if base is None else base
+    if not user.is_authenticated or base.query.is_empty():
+        return []
+    newest = base.order_by(*NEWEST).values_list("pk", flat=True)
+    if user_sees_all_projects(user):
+        return list(newest[:n])
+    if not connection.features.supports_slicing_ordering_in_compound:
+        # SQLite: no LIMIT inside a compound SELECT; the plain filter (small data).
+        return list(newest.filter(pk__in=visible_project_ids(user))[:n])
+    branches = [base.filter(**{field: user.pk}) for field in TEAM_FIELDS]
+    members = Project.members.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
+    branches.append(base.filter(Exists(members)))
+    parts = visible_form_parts(user)
+    for part in [Form.objects.all()] if parts is None else parts:
+        branches.append(base.filter(Exists(part.filter(project_id=OuterRef("pk")))))
+    first, *rest = (b.order_by(*NEWEST).values_list("pk", "created_at")[:n] for b in branches)
+    rows = first.union(*rest).order_by(*NEWEST)[:n]
+    return [pk for pk, _created in rows]
+
+
+def visible_page(user, base, number, per_page, *, ahead=2, related=()):
+    """One page of the projects of `base` that `user` sees, newest first, as a Django Page.
+    The count is exact up to `ahead` pages beyond this one and capped there (then
+    `page.paginator.capped`): a list never counts all that a user sees, yet the next pages
+    are always reachable. A page number past the end gives the last page."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    limit = (number + ahead) * per_page
+    ids = newest_visible_ids(user, limit + 1, base)
+    paginator = Paginator([], per_page)
+    paginator.capped = len(ids) > limit
+    paginator.count = min(len(ids), limit)
+    number = min(number, paginator.num_pages)
+    shown = ids[(number - 1) * per_page : number * per_page]
+    rows = base.filter(pk__in=shown).select_related(*related).in_bulk() if shown else {}
+    return Page([rows[pk] for pk in shown if pk in rows], number, paginator)
 
 
 def projects_visible_to(user, qs=None):

@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Substr
@@ -29,7 +28,7 @@ from sipm.values import to_decimal
 
 from . import services
 from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
-from .selectors import budget_versions, latest_approved, projects_visible_to
+from .selectors import budget_versions, latest_approved, projects_visible_to, visible_page
 
 PROJECT_PAGE_SIZE = 20
 
@@ -40,17 +39,20 @@ def may_see_dashboard(user) -> bool:
 
 @login_required
 def project_list(request):
-    qs = projects_visible_to(
-        request.user, Project.objects.select_related("department", "sales_lead")
-    )
+    qs = Project.objects.all()
     stage = request.GET.get("stage") or ""
     q = (request.GET.get("q") or "").strip()
     if stage:
         qs = qs.filter(stage=stage)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(number__icontains=q) | Q(client_name__icontains=q))
-    page = Paginator(qs.order_by("-created_at"), PROJECT_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Newest first; the count is capped a few pages ahead (never all the visible projects).
+    page = visible_page(
+        request.user,
+        qs,
+        request.GET.get("page"),
+        PROJECT_PAGE_SIZE,
+        related=("department", "sales_lead"),
     )
     for p in page:
         p.amount_text = money_text(p.estimated_amount)

@@ -6,7 +6,9 @@ steps, one seat holder per step, the decision and the audit rows (hash-chained, 
 accepts them). The last form of ~20% of projects is waiting: the queue slots give one GM ~10% of
 the projects, a few managers 1–3% each, most generated people a few and some nobody. Projects
 that signed get payment terms and collections; every project has cost lines over 24 months.
-Project 1 has ~300 forms.
+Project 1 has ~300 forms. A commissioned project's team (manager and members) comes from the
+delivery department's people (People.team): the demo `pm` manages ~15% of them, `staff` is a
+member of a handful.
 """
 
 import random
@@ -49,7 +51,6 @@ SUBMITTER = {
     "commission": "pmo",
     "evaluation": "pmo",
     "final_accounts": "finance",
-    "handover": "pm",
 }
 # The seeded categories' codes (finance/0003); cost lines use them.
 CATEGORIES = [code for code, _name, _source in CATEGORY_DEFAULTS]
@@ -99,6 +100,7 @@ class Seeder:
         self.now = timezone.now().astimezone(UTC).replace(microsecond=0)
         self.today = timezone.localdate()
         self.people = People(self.rng, n_projects, self.today)
+        self.commissioned = 0  # projects given a team so far (People.team)
         self.users = self.people.demo
         self.files = _files(self.people_user("ts_lead"))
         self.chains = _chains()
@@ -182,6 +184,9 @@ class Seeder:
         stage = Stage.INITIATING
         at = created
         last = len(kinds) - 1
+        if "commission" in kinds:
+            p["pm"], p["members"] = self.people.team(r, self.commissioned)
+            self.commissioned += 1
         for j, kind in enumerate(kinds):
             waiting = j == last and slot is not None
             at = min(at + timedelta(days=r.randint(1, 10), minutes=r.randint(0, 600)), self.now)
@@ -209,7 +214,7 @@ class Seeder:
                 initiator,
                 initiator,
                 self.users["presales"] if "presales" in reached else None,
-                self.users["pm"] if "commission" in reached else None,
+                p["pm"] if "commission" in reached else None,
                 stage,
                 "early_start" in reached,
                 str(Decimal(amount)),
@@ -221,7 +226,8 @@ class Seeder:
             )
         )
         if "commission" in reached:
-            out["members"].append((pid, self.users["staff"]))
+            # As the approved 项目委托书 sets the team: its members and the project manager.
+            out["members"] += [(pid, u) for u in sorted({*p["members"], p["pm"]})]
         self.money(p, created, reached, out)
 
     def _next_look(self, due):
@@ -238,6 +244,8 @@ class Seeder:
         spec = get_kind(kind)
         chain_id, chain_version, tpl_steps = self.chains[kind]
         submitter = self.users[SUBMITTER[kind]] if kind in SUBMITTER else p["sales_lead"]
+        if kind == "handover":
+            submitter = p["pm"]  # the project's own manager hands it over
         data = self.data.build(kind, p)
         digest = data_hash(data)
         fid = w.next_id(Form)
@@ -425,9 +433,13 @@ class Seeder:
             self.chain.close()
             self.w.finish()
         if self.w.pg:
+            # As autovacuum would soon after a load: statistics, and (outside a transaction,
+            # i.e. not in the tests) the visibility map, so index-only scans work as they would
+            # on a running system.
+            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cur:
-                for table in self.w.counts:
-                    cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                for table in [*self.w.counts, User._meta.db_table]:
+                    cur.execute(f"{verb} {connection.ops.quote_name(table)}")
         return self.w.counts, time.monotonic() - started
 
 

@@ -4,6 +4,8 @@ approvals.fields): money as "1234.50", dates as ISO strings, people and files as
 from datetime import timedelta
 from decimal import Decimal
 
+from .people import DELIVERY_DEPTS
+
 CLIENTS = ("某市信息中心", "某省人民医院", "某区政务服务中心", "某大学", "某物流集团", "某地铁公司")
 WORDS = ("智慧园区", "机房改造", "政务云", "一卡通", "安防监控", "综合布线", "数据中心", "视频会议")
 CONCLUSIONS = ("excellent", "good", "pass")
@@ -120,10 +122,11 @@ class FormData:
             "start_date": self.day(3),
             "end_date": self.day(120),
             "implementation_fee": self._costs(p)[0],
-            "project_manager": u["pm"],
-            "members": [u["staff"]],
+            "project_manager": p["pm"],
+            "members": list(p["members"]),
             "dept_manager": u["dev_mgr"],
-            "performance_split": self._split(("DEV",)),
+            # The team is drawn from the delivery department(s) (People.DELIVERY_DEPTS).
+            "performance_split": self._split(DELIVERY_DEPTS),
         }
 
     def evaluation(self, p):

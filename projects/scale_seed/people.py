@@ -7,6 +7,10 @@ from org.demo import DEMO_PASSWORD, seed_demo_org
 from org.models import Delegation, Department, Position, Role, RoleAssignment, User
 
 SALES_DEPTS = ("MKT", "CS")
+# Who carries out commissioned projects (项目委托书 to 软件开发部: its manager accepts them).
+DELIVERY_DEPTS = ("DEV",)
+# One in this many delivery people is a project manager (role PM); the rest are engineers.
+PM_EVERY = 5
 ROLE_HOLDERS = {
     "GM": "gm",
     "SALES_DIR": "sales_dir",
@@ -32,6 +36,9 @@ class People:
         self.dept_of = dict(User.objects.values_list("pk", "department_id"))
         self.generated = self._generate(max(10, min(400, n_projects // 250)), today)
         self.sales = [u for u, dept in self.generated if dept in self._sales_dept_ids()]
+        self.delivery_pms, self.engineers = self._delivery(max(20, min(800, n_projects // 160)))
+        # ~18% of the projects reach their 项目委托书: `staff` joins every staff_every-th (~6).
+        self.staff_every = max(1, n_projects // 40)
 
     def _sales_dept_ids(self):
         return {self.depts[c] for c in SALES_DEPTS}
@@ -83,6 +90,53 @@ class People:
         )
         return made
 
+    def _delivery(self, count):
+        """The delivery departments' people who staff commissioned projects: the generated staff
+        of those departments plus `count` more (about one for every 160 projects), one in
+        PM_EVERY of them a project manager (role PM). Returns (project managers, engineers)."""
+        password = make_password(DEMO_PASSWORD)
+        dept_ids = [self.depts[c] for c in DELIVERY_DEPTS]
+        start = User.objects.filter(username__startswith="delivery_").count()
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"delivery_{i:04d}",
+                    display_name=f"实施{i:04d}",
+                    department_id=dept_ids[i % len(dept_ids)],
+                    position=Position.STAFF,
+                    password=password,
+                )
+                for i in range(start, start + count)
+            ],
+            batch_size=1000,
+        )
+        made = User.objects.filter(username__startswith="delivery_").values_list(
+            "pk", "department_id"
+        )
+        for pk, dept in made:
+            self.dept_of[pk] = dept
+        pool = [pk for pk, _d in made]
+        pool += [pk for pk, dept in self.generated if dept in dept_ids]
+        pool.sort()
+        pms = pool[::PM_EVERY]
+        pm_role = Role.objects.get(code="PM")
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user_id=pk, role=pm_role) for pk in pms], ignore_conflicts=True
+        )
+        chosen = set(pms)
+        return pms, [pk for pk in pool if pk not in chosen]
+
+    def team(self, rng, commissioned):
+        """The project manager and members of the `commissioned`-th commissioned project (0, 1,
+        …): drawn from the delivery people; the demo `pm` manages ~15% of them (the heavy
+        persona: a few thousand projects at 100k); the demo `staff` is a member of a handful
+        (~6 whatever the size)."""
+        pm = self.demo["pm"] if rng.random() < 0.15 else rng.choice(self.delivery_pms)
+        members = set(rng.sample(self.engineers, min(len(self.engineers), rng.randint(1, 3))))
+        if commissioned % self.staff_every == 0:
+            members.add(self.demo["staff"])
+        return pm, sorted(members - {pm})
+
     def seat(self, approvers, *, submitter, project, data):
         """The one person who holds a step's seat (the first approver spec that names someone)."""
         spec = approvers.split(",")[0].strip()
@@ -97,6 +151,8 @@ class People:
         if kind == "project":
             if arg == "sales_lead":
                 return project["sales_lead"]
+            if arg == "pm" and project.get("pm"):
+                return project["pm"]
             return self.demo[PROJECT_SEATS.get(arg, "pm")]
         if kind == "field" and isinstance(data.get(arg), int):
             return data[arg]

@@ -13,7 +13,9 @@ from approvals.kinds import all_kinds, get_kind
 from approvals.models import Form, FormStatus, StepAssignee
 from core.audit import audit_verify
 from finance.models import CostEntry, Payment
-from org.models import Delegation, User
+from org.codes import Dept, RoleCode
+from org.models import Delegation, Department, User
+from org.selectors import user_has_role
 from projects.models import Project
 
 
@@ -59,3 +61,32 @@ def test_seeding_twice_adds_to_the_same_chain(seeded):
     assert Project.objects.count() == 33
     assert audit_verify() is None
     assert User.objects.filter(username__startswith="scale_").count() == 20
+
+
+def test_commissioned_teams_come_from_the_delivery_department(db):
+    """The approved 项目委托书 names the team the project has; every member and manager works in
+    软件开发部; `staff` is a member of a handful of projects, `pm` manages many (the heavy
+    persona of bench/scale.py), the generated managers hold the PM role."""
+    call_command("seed_scale", projects=400, seed=7, stdout=StringIO())
+    commissions = Form.objects.filter(kind="commission", status=FormStatus.APPROVED)
+    assert commissions.count() >= 40
+    validate = get_kind("commission").validate
+    dev = Department.objects.get(code=Dept.DEV).pk
+    managers = Counter()
+    for form in commissions.select_related("project"):
+        project = form.project
+        team = {*form.data["members"], form.data["project_manager"]}
+        assert project.project_manager_id == form.data["project_manager"]
+        assert set(project.members.values_list("pk", flat=True)) == team
+        assert set(User.objects.filter(pk__in=team).values_list("department_id", flat=True)) == {
+            dev
+        }
+        assert not validate(form.data, form), form.data
+        managers[form.data["project_manager"]] += 1
+    staff, pm = User.objects.get(username="staff"), User.objects.get(username="pm")
+    assert 1 <= staff.projects.count() <= 10
+    assert 0.08 <= managers[pm.pk] / commissions.count() <= 0.3
+    assert len(managers) >= 4
+    assert all(user_has_role(User.objects.get(pk=pk), RoleCode.PM) for pk in managers)
+    for form in Form.objects.filter(kind="handover").select_related("project"):
+        assert form.submitter_id == form.project.project_manager_id
