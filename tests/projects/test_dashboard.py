@@ -234,3 +234,28 @@ def test_only_finance_and_directors_see_it(page, scene, client):
     assert client.get("/dashboard/").status_code == 403
     with translation.override("zh-hans"):
         assert "统计看板" in page("gm")
+
+
+@pytest.mark.postgres
+def test_a_build_going_on_in_another_process_is_not_repeated(page):
+    """PostgreSQL: while another session holds the build lock, the beat task skips and a page
+    with a stale snapshot shows it instead of building a second one."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    stale = timezone.now() - dashboard.max_age() - timedelta(minutes=1)
+    DashboardSnapshot.objects.create(built_at=stale, figures=direct_figures(stale))
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [dashboard.BUILD_LOCK])
+        assert dashboard_snapshot_build.delay().get() is None
+        html = page()
+        assert DashboardSnapshot.objects.count() == 1 and "数据更新于" in html
+    finally:
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [dashboard.BUILD_LOCK])
+        other.close()
+    page()
+    assert DashboardSnapshot.objects.count() == 2  # free again: rebuilt
