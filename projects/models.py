@@ -371,3 +371,20 @@ class PolicyDeadline(models.Model):
             "name": self.get_code_display(),
             "days": self.working_days,
         }
+
+
+class DashboardSnapshot(models.Model):
+    """The 统计看板's figures as of `built_at`, built off the request path (projects.dashboard):
+    language-neutral codes and numbers; the page adds the labels in the reader's language."""
+
+    built_at = models.DateTimeField(_("统计时间"), db_index=True)
+    took_ms = models.PositiveIntegerField(_("统计耗时（毫秒）"), default=0)
+    figures = models.JSONField(_("统计数据"))
+
+    class Meta:
+        ordering = ["-built_at"]
+        verbose_name = _("统计看板快照")
+        verbose_name_plural = _("统计看板快照")
+
+    def __str__(self):
+        return str(self.built_at)

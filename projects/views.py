@@ -1,40 +1,26 @@
-"""Browser views: the home page, projects (list and page) and the finance/director dashboard."""
-
-from collections import defaultdict
-from decimal import Decimal
+"""Browser views: projects (list and page); the finance/director dashboard is projects.dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Substr
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.kinds import all_kinds
-from approvals.models import Form, FormStatus, FormStep, StepStatus
 from approvals.selectors import events_with_forms, forms_visible_to
 from approvals.webforms import money_text
 from core.models import AuditEvent
 from finance.selectors import budget_vs_actual
-from org.codes import RoleCode
-from org.selectors import user_has_role, user_sees_all
+from org.selectors import user_sees_all
 from sipm.errors import DomainError
-from sipm.values import to_decimal
 
 from . import services
-from .models import OPEN_STAGES, STAGE_ORDER, STAGE_RANK, Project, Stage
+from .models import STAGE_ORDER, STAGE_RANK, Project, Stage
 from .selectors import budget_versions, latest_approved, projects_visible_to, visible_page
 
 PROJECT_PAGE_SIZE = 20
-
-
-def may_see_dashboard(user) -> bool:
-    return user.is_authenticated and (user_sees_all(user) or user_has_role(user, RoleCode.FINANCE))
 
 
 @login_required
@@ -186,75 +172,3 @@ def project_terminate(request, pk):
     else:
         messages.success(request, _("项目已终止。"))
     return redirect("project-detail", pk=pk)
-
-
-@login_required
-def dashboard(request):
-    if not may_see_dashboard(request.user):
-        raise PermissionDenied(_("只有财务和总监可以查看统计看板。"))
-    now = timezone.now()
-    by_stage = dict(Project.objects.order_by().values_list("stage").annotate(n=Count("id")))
-    stage_chart = {
-        "labels": [str(label) for value, label in Stage.choices if by_stage.get(value)],
-        "values": [by_stage[value] for value, _label in Stage.choices if by_stage.get(value)],
-    }
-    titles = {k.slug: k.title for k in all_kinds()}
-    waiting = (
-        FormStep.objects.filter(status=StepStatus.ACTIVE, form__status=FormStatus.IN_REVIEW)
-        .order_by()
-        .values("form__kind")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
-    )
-    approvals_chart = {"labels": [], "waiting": [], "overdue": []}
-    for row in waiting:
-        approvals_chart["labels"].append(str(titles.get(row["form__kind"], row["form__kind"])))
-        approvals_chart["waiting"].append(row["n"] - row["late"])
-        approvals_chart["overdue"].append(row["late"])
-    return render(
-        request,
-        "projects/dashboard.html",
-        {
-            "stage_chart": stage_chart,
-            "approvals_chart": approvals_chart,
-            "pipeline_chart": _pipeline(),
-            "totals": {
-                "open_projects": sum(by_stage.get(s, 0) for s in OPEN_STAGES),
-                "waiting": sum(approvals_chart["waiting"]) + sum(approvals_chart["overdue"]),
-                "overdue": sum(approvals_chart["overdue"]),
-            },
-        },
-    )
-
-
-def _pipeline():
-    """项目预计合同金额 of open projects by the month their contract is expected to be signed:
-    two aggregate queries, however many projects there are."""
-    creating = [k.slug for k in all_kinds() if k.creates_project]
-    statuses = [FormStatus.IN_REVIEW, FormStatus.APPROVED]
-    # A corrected initiation replaces the earlier one: count each project once, latest wins.
-    rows = (
-        Form.objects.filter(kind__in=creating, project__stage__in=OPEN_STAGES, status__in=statuses)
-        .exclude(project__stage=Stage.INITIATING, status=FormStatus.APPROVED)
-        .exclude(Exists(Form.objects.filter(previous=OuterRef("pk"), status__in=statuses)))
-        .annotate(month=Substr(KT("data__expected_sign_date"), 1, 7))
-        .order_by()
-    )
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for month, total in (
-        rows.filter(project__estimated_amount__isnull=False)
-        .values("month")
-        .annotate(total=Sum("project__estimated_amount"))
-        .values_list("month", "total")
-    ):
-        if month and len(month) == 7 and total is not None:
-            sums[month] += total
-    # Projects without an amount of their own (rare): the form's figure, checked here.
-    for month, raw in rows.filter(project__estimated_amount__isnull=True).values_list(
-        "month", KT("data__estimated_amount")
-    ):
-        value = to_decimal(raw)
-        if month and len(month) == 7 and value is not None:
-            sums[month] += value
-    months = sorted(sums)
-    cents = Decimal("0.01")
-    return {"labels": months, "values": [str(sums[m].quantize(cents)) for m in months]}

@@ -18,7 +18,7 @@ def navigation(request):
         return queue_for(user).count()
 
     def dashboard():
-        from projects.views import may_see_dashboard
+        from projects.dashboard import may_see_dashboard
 
         return may_see_dashboard(user)
 

@@ -7,6 +7,7 @@ from approvals.views import people as people_views
 from finance import views as finance_views
 from notifications import views as notification_views
 from org import views as org_views
+from projects import dashboard as dashboard_views
 from projects import views as project_views
 from projects import views_estimates as panel_views
 from sipm import home as home_views
@@ -26,7 +27,7 @@ urlpatterns = [
     ),
     path("queue/", forms_views.queue, name="queue"),
     path("queue/decide/", forms_views.queue_decide, name="queue-decide"),
-    path("dashboard/", project_views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("projects/", project_views.project_list, name="project-list"),
     path("projects/<int:pk>/", project_views.project_detail, name="project-detail"),
     path("projects/<int:pk>/terminate/", project_views.project_terminate, name="project-terminate"),

@@ -167,6 +167,8 @@ def test_dashboard_draws_its_charts(open_as, live_server, people, shot):
     # Then ECharts draws the three charts
     for chart in ("stages", "approvals", "pipeline"):
         expect(page.locator(f"#chart-{chart} canvas")).to_have_count(1)
+    # and says when its figures were counted (the snapshot this first view built)
+    expect(page.locator("#dashboard-built-at")).to_have_text(re.compile(r"数据更新于 \d\d:\d\d"))
     shot(page, "08-dashboard")
     page.goto(f"{live_server.url}/projects/")
     expect(page.locator("#project-list")).to_contain_text("¥1,200,000.00")
