@@ -24,7 +24,7 @@ from sipm.values import to_decimal
 
 from ..categories import CATEGORY_CODES, categories
 from ..validation import cents
-from .sql import report_sql
+from .sql import report_sql, summary_sql
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CATEGORIES = CATEGORY_CODES
@@ -100,8 +100,9 @@ def _money(value) -> Decimal | None:
     return None if value is None else cents(value)
 
 
-def _fetch(month: Month, chunk_size):
-    """The raw rows of the report's statement from a server-side cursor, in one transaction.
+def _fetch(month: Month, chunk_size, statement=report_sql):
+    """The raw rows of the report's statement (or `statement`'s) from a server-side cursor, in
+    one transaction.
 
     On PostgreSQL, for this transaction only: no JIT (compiling the plan's expressions costs
     seconds, far more than the cheap per-row work it would speed up); plan the cursor for all its
@@ -111,7 +112,7 @@ def _fetch(month: Month, chunk_size):
     index-only scan as a stream).
     """
     month_over = datetime.combine(month.next_start, time(0), tzinfo=SHANGHAI)
-    sql, params = report_sql(month, month_over)
+    sql, params = statement(month, month_over)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -126,34 +127,45 @@ def _fetch(month: Month, chunk_size):
             cursor.close()
 
 
-def iter_rows(month: Month, chunk_size=5000):
-    stage_labels = {value: str(label) for value, label in Stage.choices}
-    unassigned = _("未分配部门")
-    pre_label = _("立项前成本")
-    n = len(CATEGORIES)
-    # PostgreSQL returns the sums as Decimals with two places already (numeric(14,2) summed,
-    # budgets cast to numeric(20,2)); other databases need them converted to cents.
-    exact = connection.vendor == "postgresql"
-    for values in _fetch(month, chunk_size):
+class _RowReader:
+    """Report rows (Row) from the statement's raw row values (see sql._row_columns)."""
+
+    def __init__(self):
+        self.stage_labels = {value: str(label) for value, label in Stage.choices}
+        self.unassigned = _("未分配部门")
+        self.pre_label = _("立项前成本")
+        self.n = len(CATEGORIES)
+        # PostgreSQL returns the sums as Decimals with two places already (numeric(14,2)
+        # summed, budgets cast to numeric(20,2)); other databases need them converted to cents.
+        self.exact = connection.vendor == "postgresql"
+
+    def money(self, values):
+        """The month's sums by category, the cumulative sum and the budget, as cents."""
+        n = self.n
+        if self.exact:
+            return tuple(values[5 : 5 + n]), values[5 + n], values[6 + n]
+        return (
+            tuple([_money(v) for v in values[5 : 5 + n]]),
+            _money(values[5 + n]),
+            _money(values[6 + n]),
+        )
+
+    def row(self, values) -> Row:
         pk, number, name, dept, stage = values[:5]
-        if exact:
-            spent = tuple(values[5 : 5 + n])
-            cumulative, budget = values[5 + n], values[6 + n]
-        else:
-            spent = tuple([_money(v) for v in values[5 : 5 + n]])
-            cumulative, budget = _money(values[5 + n]), _money(values[6 + n])
-        pre_initiation = bool(values[7 + n])
+        spent, cumulative, budget = self.money(values)
+        pre_initiation = bool(values[7 + self.n])
         if budget is None:
             variance = pct = None
         else:
             variance = cumulative - budget
             pct = variance_pct(variance, budget)
-        yield Row(
+        return Row(
             pk,
             number,
             name,
-            dept or unassigned,
-            stage_labels.get(stage, stage) + (f"（{pre_label}）" if pre_initiation else ""),
+            dept or self.unassigned,
+            self.stage_labels.get(stage, stage)
+            + (f"（{self.pre_label}）" if pre_initiation else ""),
             spent,
             sum(spent, ZERO),
             cumulative,
@@ -162,6 +174,12 @@ def iter_rows(month: Month, chunk_size=5000):
             pct,
             pre_initiation,
         )
+
+
+def iter_rows(month: Month, chunk_size=5000):
+    row = _RowReader().row
+    for values in _fetch(month, chunk_size):
+        yield row(values)
 
 
 @dataclass
@@ -274,6 +292,10 @@ class Accumulator:
             elif item > self._heap[0]:
                 heapq.heapreplace(self._heap, item)
 
+    def set_top(self, rows: list[Row]):
+        """The top projects when they were selected elsewhere (largest first)."""
+        self._heap = [(row.month_total, -row.project_id, row) for row in rows[: self.top]]
+
     def top_rows(self) -> list[Row]:
         return [item[2] for item in sorted(self._heap, reverse=True)]
 
@@ -287,10 +309,48 @@ class Accumulator:
 
 
 def run(month: Month, sinks=(), top=0) -> Accumulator:
-    """Stream the rows once through the accumulator and each sink (sink.add(row))."""
+    """Stream the rows once through the accumulator and each sink (sink.add(row)). Without
+    sinks nothing needs the rows: the totals and the top projects come from summarize()."""
+    if not sinks:
+        return summarize(month, top=top)
     acc = Accumulator(top=top)
     for row in iter_rows(month):
         acc.add(row)
         for sink in sinks:
             sink.add(row)
+    return acc
+
+
+def summarize(month: Month, top=0) -> Accumulator:
+    """The accumulator run() would fold from every row (department and grand totals, counts,
+    the `top` projects with the largest spend of the month), aggregated by the database in one
+    statement (sql.summary_sql): ~100 rows reach Python instead of one per project."""
+    reader = _RowReader()
+    n = reader.n
+    acc = Accumulator(top=top)
+    top_rows = []
+    for values in _fetch(month, 1000, statement=lambda m, over: summary_sql(m, over, top)):
+        kind, values = values[0], values[1:]
+        if kind == 1:
+            top_rows.append(reader.row(values))
+            continue
+        spent, cumulative, budget = reader.money(values)
+        budgeted_cost, projects, active, pre = values[8 + n : 12 + n]
+        name = values[3] or reader.unassigned
+        totals = Totals(
+            name=name,
+            projects=projects,
+            month=list(spent),
+            month_total=sum(spent, ZERO),
+            cumulative=cumulative,
+            budget=ZERO if budget is None else budget,
+            budgeted_cost=ZERO if budgeted_cost is None else _money(budgeted_cost),
+        )
+        if name in acc.departments:  # a department named like the unassigned label
+            acc.departments[name].merge(totals)
+        else:
+            acc.departments[name] = totals
+        acc.active_projects += active
+        acc.pre_initiation_projects += pre
+    acc.set_top(top_rows)
     return acc

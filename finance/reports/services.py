@@ -51,19 +51,20 @@ def _month_keys():
 
 
 def _s(value):
-    return "null" if value is None else f'"{value}"'
+    return "null" if value is None else f'"{value!s}"'
 
 
 def row_json(row: data.Row, month_keys=None) -> str:
     """data.row_as_dict(row) as JSON text, formatted directly (the decimals' text needs no
-    escaping): ~4× faster than json.dumps of the dict, which matters at 100,000 rows."""
+    escaping): ~4× faster than json.dumps of the dict, which matters at 100,000 rows. Decimals
+    are interpolated with !s: str() is half the cost of format(Decimal, "")."""
     keys = month_keys or _month_keys()
-    month = ", ".join([f'{k}"{v}"' for k, v in zip(keys, row.month, strict=True)])
+    month = ", ".join([f'{k}"{v!s}"' for k, v in zip(keys, row.month, strict=True)])
     return (
         f'{{"project_id": {row.project_id}, "number": {_json_str(row.number)}, '
         f'"name": {_json_str(row.name)}, "department": {_json_str(row.department)}, '
         f'"stage": {_json_str(row.stage)}, "month": {{{month}}}, '
-        f'"month_total": "{row.month_total}", "cumulative": "{row.cumulative}", '
+        f'"month_total": "{row.month_total!s}", "cumulative": "{row.cumulative!s}", '
         f'"budget": {_s(row.budget)}, "variance": {_s(row.variance)}, '
         f'"variance_pct": {_s(row.variance_pct)}, '
         f'"pre_initiation": {"true" if row.pre_initiation else "false"}}}'

@@ -105,19 +105,22 @@ def initiated_part(month_over):
     return _sql(qs)
 
 
-def report_sql(month, month_over) -> tuple[str, list]:
-
+def _rows_sql(month, month_over) -> tuple[str, list, str]:
+    """(select, params, collate) of the report's rows, unordered: every project with an approved
+    立项书 by the month's end or ledger lines up to it, with the department's sort keys."""
     q = connection.ops.quote_name
     costs, costs_params = costs_part(month)
     budgets, budget_params = budget_part()
     initiated, initiated_params = initiated_part(month_over)
     # 0.00, not 0: a project without lines gets the same two-place zero as a sum would.
-    month_cols = ", ".join(f"COALESCE(c.{q('m_' + c)}, 0.00)" for c in CATEGORIES)
+    month_cols = ", ".join(f"COALESCE(c.{q('m_' + c)}, 0.00) AS {q('m_' + c)}" for c in CATEGORIES)
     # Numbers and codes are ASCII: bytewise order is right and much cheaper than the locale's.
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = f"""
-        SELECT p.id, p.number, p.name, d.name, p.stage, {month_cols}, COALESCE(c.cum, 0.00), b.budget,
-            CASE WHEN i.project_id IS NULL THEN 1 ELSE 0 END
+        SELECT p.id AS pid, p.number AS number, p.name AS name, d.name AS dept, p.stage AS stage,
+            {month_cols}, COALESCE(c.cum, 0.00) AS cum, b.budget AS budget,
+            CASE WHEN i.project_id IS NULL THEN 1 ELSE 0 END AS pre,
+            d.sort_order AS dept_sort, d.code{collate} AS dept_code
         FROM {q(Project._meta.db_table)} p
         LEFT JOIN {q(Department._meta.db_table)} d ON d.id = p.department_id
         LEFT JOIN (SELECT DISTINCT x.project_id FROM ({initiated}) x) i ON i.project_id = p.id
@@ -127,9 +130,68 @@ def report_sql(month, month_over) -> tuple[str, list]:
             FROM ({budgets}) u GROUP BY u.project_id
         ) b ON b.project_id = p.id
         WHERE i.project_id IS NOT NULL OR c.project_id IS NOT NULL
-        ORDER BY d.sort_order, d.code{collate}, p.number{collate}
     """
     # A project with lines up to the month's end is listed even if its 立项书 was approved
-    # later (costs dated before the approval): the last column flags it as pre-initiation cost,
+    # later (costs dated before the approval): the `pre` column flags it as pre-initiation cost,
     # so the report's month total always equals the ledger's.
-    return sql, initiated_params + costs_params + budget_params
+    return sql, initiated_params + costs_params + budget_params, collate
+
+
+def _row_columns(prefix="") -> str:
+    """The columns data.iter_rows reads, in its order."""
+    q = connection.ops.quote_name
+    names = ["pid", "number", "name", "dept", "stage", *(f"m_{c}" for c in CATEGORIES)]
+    return ", ".join(f"{prefix}{q(n)}" for n in [*names, "cum", "budget", "pre"])
+
+
+def report_sql(month, month_over) -> tuple[str, list]:
+    """Every row of the report, in the report's order (department, then project number)."""
+    rows, params, collate = _rows_sql(month, month_over)
+    sql = f"""
+        SELECT {_row_columns("r.")} FROM ({rows}) r
+        ORDER BY r.dept_sort, r.dept_code, r.number{collate}
+    """
+    return sql, params
+
+
+def _month_total(prefix="") -> str:
+    q = connection.ops.quote_name
+    return " + ".join(f"{prefix}{q('m_' + c)}" for c in CATEGORIES) or "0.00"
+
+
+def summary_sql(month, month_over, top: int) -> tuple[str, list]:
+    """The report's totals without its rows: one line per department (kind 0, in the report's
+    department order) with its sums, then the `top` projects with the largest spend of the month
+    (kind 1, largest first, ties by id), each as data.iter_rows reads it.
+
+    Columns: kind, the row columns of _row_columns(), then per department the sum of the
+    cumulative costs of its projects with a budget, its number of projects, of projects with
+    costs in the month, of projects listed for pre-initiation costs; and the two sort keys.
+    Department lines carry their sums in the row columns (pid, number, name and stage empty)."""
+    q = connection.ops.quote_name
+    rows, params, _collate = _rows_sql(month, month_over)
+    month_sums = ", ".join(f"SUM({q('m_' + c)})" for c in CATEGORIES)
+    month_cols = ", ".join(q("m_" + c) for c in CATEGORIES)
+    # Rounded: on SQLite the sums are floats, and ties must compare as cents do.
+    total = f"ROUND({_month_total()}, 2)"
+    sql = f"""
+        WITH r AS ({rows}),
+        t AS (SELECT r.*, {total} AS month_total FROM r)
+        SELECT 0 AS kind, NULL AS pid, NULL AS number, NULL AS name, MAX(dept) AS dept,
+            NULL AS stage, {month_sums}, SUM(cum) AS cum,
+            SUM(budget) AS budget, NULL AS pre,
+            SUM(CASE WHEN budget IS NOT NULL THEN cum END) AS budgeted_cost,
+            COUNT(*) AS projects,
+            SUM(CASE WHEN month_total > 0 THEN 1 ELSE 0 END) AS active,
+            SUM(pre) AS pre_projects,
+            dept_sort AS k1, dept_code AS k2, NULL AS k3, NULL AS k4
+        FROM t GROUP BY dept_sort, dept_code
+        UNION ALL
+        SELECT 1, pid, number, name, dept, stage, {month_cols}, cum, budget, pre,
+            NULL, NULL, NULL, NULL, NULL, NULL, -month_total, pid
+        FROM (
+            SELECT * FROM t WHERE month_total > 0 ORDER BY month_total DESC, pid LIMIT {int(top)}
+        ) top_rows
+        ORDER BY kind, k1, k2, k3, k4
+    """
+    return sql, params

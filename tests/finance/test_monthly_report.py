@@ -188,3 +188,38 @@ def test_page_reconciles_the_report_with_the_ledger(org, ledger):
     expected = _expected(ledger)["month"]
     assert f"成本台账本月合计 ¥{expected:,.2f}，与报表一致" in page
     assert "其中 2 个项目含立项批准前的成本" in page
+
+
+@pytest.mark.parametrize("top", [0, 3, 100])
+def test_summary_from_the_database_equals_the_fold_of_the_rows(org, ledger, make_project, top):
+    # given the ledger, a project without a department and two projects with equal March costs
+    # (the top list breaks the tie by id)
+    lonely = make_project()
+    lonely.department = None
+    lonely.save(update_fields=["department"])
+    for project in (lonely, ledger[2]):
+        CostEntry.objects.create(
+            project=project,
+            category="sales",
+            date=date(2025, 3, 31),
+            amount=D("99999999.99"),
+            entered_by=org["finance"],
+        )
+    month = data.parse_month(MONTH)
+    # when the totals are aggregated by the database (what the PDF and the page use)
+    summary = data.summarize(month, top=top)
+    # then they equal the totals folded from every row, department by department
+    folded = data.Accumulator(top=top)
+    for row in data.iter_rows(month):
+        folded.add(row)
+    assert summary.summary(month) == folded.summary(month)
+    assert list(summary.departments) == list(folded.departments)
+    assert "未分配部门" in summary.departments
+    assert summary.top_rows() == folded.top_rows()
+    assert len(summary.top_rows()) == min(top, folded.active_projects)
+    assert (summary.active_projects, summary.pre_initiation_projects) == (
+        folded.active_projects,
+        folded.pre_initiation_projects,
+    )
+    # and run() without sinks gives the same
+    assert data.run(month, top=top).summary(month) == folded.summary(month)
