@@ -139,7 +139,7 @@ def _project_choices(base) -> list[tuple[int, str]]:
     """The project filter's choices: the projects of the most urgent waiting seats (a bounded
     range of the queue's index), by number."""
     urgent = base.select_related(None).values("project_id")  # a null matches no project
-    projects = StepAssignee._meta.get_field("project").related_model.objects
+    projects = StepAssignee._meta.get_field("project").related_model._default_manager
     rows = (
         projects.filter(pk__in=urgent[:PROJECT_SCAN_MAX])
         .order_by("number")
