@@ -83,30 +83,55 @@ def _lock_head():
 
 
 def audit_append(*, verb, actor=None, on_behalf_of=None, form=None, project=None, payload=None):
+    return audit_append_many(
+        [
+            {
+                "verb": verb,
+                "actor": actor,
+                "on_behalf_of": on_behalf_of,
+                "form": form,
+                "project": project,
+                "payload": payload,
+            }
+        ]
+    )[0]
+
+
+def audit_append_many(rows: list[dict]) -> list[AuditEvent]:
+    """Append several rows (each: verb, and optionally actor, on_behalf_of, form, project,
+    payload) to one shard's chain, in order, in a fixed number of queries: one head locked,
+    one insert, one head update."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the change it records")
+    if not rows:
+        return []
     head = _lock_head()
-    # Round-trip the payload through JSON so the hash covers exactly what is stored.
-    payload = json.loads(canonical_json(payload or {}))
-    seq = head.seq + 1
-    fields = {
-        "shard": head.pk - 1,
-        "seq": seq,
-        "created_at": timezone.now(),
-        "verb": verb,
-        "actor_id": getattr(actor, "pk", actor),
-        "on_behalf_of_id": getattr(on_behalf_of, "pk", on_behalf_of),
-        "form_id": getattr(form, "pk", form),
-        "project_id": getattr(project, "pk", project),
-        "payload": payload,
-        "prev_hash": head.hash,
-    }
-    row_hash = _row_hash(**fields)
-    event = AuditEvent.objects.create(hash=row_hash, **fields)
-    head.seq = seq
-    head.hash = row_hash
+    now = timezone.now()
+    events = []
+    for row in rows:
+        # Round-trip the payload through JSON so the hash covers exactly what is stored.
+        fields = {
+            "shard": head.pk - 1,
+            "seq": head.seq + 1,
+            "created_at": now,
+            "verb": row["verb"],
+            "actor_id": _pk(row.get("actor")),
+            "on_behalf_of_id": _pk(row.get("on_behalf_of")),
+            "form_id": _pk(row.get("form")),
+            "project_id": _pk(row.get("project")),
+            "payload": json.loads(canonical_json(row.get("payload") or {})),
+            "prev_hash": head.hash,
+        }
+        row_hash = _row_hash(**fields)
+        events.append(AuditEvent(hash=row_hash, **fields))
+        head.seq, head.hash = fields["seq"], row_hash
+    AuditEvent.objects.bulk_create(events)
     head.save(update_fields=["seq", "hash"])
-    return event
+    return events
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
 
 
 class AuditBulk:

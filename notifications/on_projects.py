@@ -8,8 +8,9 @@ from org.models import User
 from sipm.i18n import in_company_language
 
 from . import categories
+from .budget_notices import budget_change_notify
 from .links import project_url
-from .services import budget_change_notify, notify
+from .services import notify
 
 
 @subscribe("budget.changed", name="notifications.budget_changed", sync=True)

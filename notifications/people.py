@@ -5,7 +5,7 @@ from approvals.models import Decision, FormStep, StepAssignee, StepStatus
 from org.codes import Dept, RoleCode
 from org.models import User
 from org.selectors import active_delegates_of, users_with_role
-from projects.selectors import budget_change_recipients
+from projects.selectors import budget_change_recipient_ids
 
 # Who owes each policy deadline when no approval step names them.
 OWNER_DEPARTMENTS = {
@@ -134,6 +134,19 @@ def policy_owners(items) -> list[list]:
 def budget_change_audience(project) -> list:
     """Everyone concerned by a budget change [§18]: the people projects.selectors names (team,
     sales lead, directors, 财务部, GM), plus 项目管理部, which runs the budget process."""
-    people = list(budget_change_recipients(project).select_related("department__manager"))
-    people += department_members(Dept.PMO)
-    return _active(people)
+    return budget_change_audiences([project])[project.pk]
+
+
+def budget_change_audiences(projects) -> dict[int, list]:
+    """`budget_change_audience` of each of `projects`, in a fixed number of queries."""
+    ids = budget_change_recipient_ids(projects)
+    users = (
+        User.objects.filter(pk__in=set().union(*ids.values()), is_active=True)
+        .select_related("department__manager")
+        .in_bulk()
+    )
+    pmo = department_members(Dept.PMO)
+    return {
+        project.pk: _active([users[i] for i in sorted(ids[project.pk]) if i in users] + pmo)
+        for project in projects
+    }

@@ -30,6 +30,7 @@ from sipm.i18n import in_company_language
 
 from . import due, people
 from .batch import Notice, notify_many
+from .budget_notices import budget_change_notify_many
 from .deadlines import (
     BUDGET_CHANGE_NOTICE,
     COMMISSION_APPROVE,
@@ -41,7 +42,7 @@ from .deadlines import (
 )
 from .links import form_url, project_url
 from .models import ReminderLog, ReminderStage
-from .services import budget_change_notify, deliveries_retry
+from .services import deliveries_retry
 from .workdays import SHANGHAI, Workdays
 
 POLICY_KINDS = (COMMISSION_ISSUE, COMMISSION_APPROVE, FINAL_ACCOUNTS)
@@ -51,6 +52,7 @@ SWEEP_BATCH = 2000
 SEND_BATCH = 500
 # Budget changes approved longer ago than this (e.g. before SIPM went live) get no late notice.
 BUDGET_NOTICE_LOOKBACK = timedelta(days=30)
+BUDGET_NOTICE_BATCH = 200
 
 
 @dataclass
@@ -171,6 +173,9 @@ def _body(item, stage, owners):
 
 
 def _budget_notices(now) -> int:
+    """Approved budget changes whose notice is missing (the approval's own transaction records
+    it; an outage or a restore can leave some untold), told in one batch of at most
+    BUDGET_NOTICE_BATCH per run, oldest first."""
     done = ReminderLog.objects.filter(kind=BUDGET_CHANGE_NOTICE, form_id__isnull=False).values(
         "form_id"
     )
@@ -182,13 +187,11 @@ def _budget_notices(now) -> int:
             closed_at__gte=now - BUDGET_NOTICE_LOOKBACK,
         )
         .exclude(pk__in=done)
-        .values_list("pk", flat=True)
+        .order_by("closed_at", "id")
+        .values_list("pk", flat=True)[:BUDGET_NOTICE_BATCH]
     )
-    return sum(
-        1
-        for form_id in list(pending)
-        if budget_change_notify(form_id=form_id, now=now, deliver="inline") is not None
-    )
+    ids = list(pending)
+    return budget_change_notify_many(ids, now=now) if ids else 0
 
 
 def _due_stage(item, gm_moment, now, days):

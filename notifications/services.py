@@ -15,16 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.models import Form, FormStatus
-from core.audit import audit_append
 from core.events import defer, emit, follow_up_handler
-from projects.policy import deadline_days
-from sipm.errors import Conflict, NotVisible, Refused
-from sipm.i18n import in_company_language
+from sipm.errors import NotVisible, Refused
 
 from . import categories, channels
-from .deadlines import BUDGET_CHANGE_NOTICE, budget_notice_key
-from .links import form_url
 from .models import (
     Channel,
     DeliveryStatus,
@@ -34,8 +28,6 @@ from .models import (
     ReminderLog,
     ReminderStage,
 )
-from .people import budget_change_audience
-from .workdays import Workdays, local_date
 
 logger = logging.getLogger(__name__)
 
@@ -324,69 +316,6 @@ def reminder_resend(*, acting_user, log_id) -> ReminderLog | None:
         .update(attempts=0, status=DeliveryStatus.FAILED)
     )
     return reminder_deliver(log_id=log_id) if updated else None
-
-
-@in_company_language
-def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue", event=None):
-    """Tell everyone concerned that a budget change was approved [§18], once per change.
-
-    Safe to call inside the approval's transaction (the notice then commits with it) and again
-    from the scan. Returns the ReminderLog, or None if the notice had already gone out.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        form = (
-            Form.objects.select_related(
-                "project__sales_lead", "project__presales_lead", "project__project_manager"
-            )
-            .filter(pk=form_id, kind="budget_change")
-            .first()
-        )
-        if form is None or form.project is None:
-            raise NotVisible(_("预算变更单不存在。"))
-        if form.status != FormStatus.APPROVED:
-            raise Conflict(_("预算变更尚未批准，不能发出变更通知。"), code="wrong_state")
-        project = form.project
-        approved_on = local_date(form.closed_at or now)
-        due = Workdays.around([approved_on]).add(approved_on, deadline_days(BUDGET_CHANGE_NOTICE))
-        recipients = budget_change_audience(project)
-        reason = (form.data or {}).get("reason") or ""
-        body = _("项目 %(number)s %(name)s 的预算变更（%(form)s）已于 %(date)s 批准。") % {
-            "number": project.number,
-            "name": project.name,
-            "form": form.number,
-            "date": approved_on.isoformat(),
-        }
-        if reason:
-            body += _("变更原因：%(reason)s") % {"reason": reason}
-        log = notify(
-            key=budget_notice_key(form.pk),
-            kind=BUDGET_CHANGE_NOTICE,
-            recipients=recipients,
-            title=_("【预算变更】%(name)s") % {"name": project.name},
-            body=body,
-            url=form_url(form.pk),
-            project=project,
-            form=form,
-            due_date=due,
-            now=now,
-            deliver=deliver,
-            event=event,
-            category=categories.BUDGET,
-        )
-        if log is not None:
-            audit_append(
-                verb="budget_change.notified",
-                actor=acting_user,
-                form=form,
-                project=project,
-                payload={
-                    "recipients": sorted(u.pk for u in recipients),
-                    "due_date": due.isoformat(),
-                    "on_time": local_date(now) <= due,
-                },
-            )
-    return log
 
 
 def notification_mark_read(*, acting_user, notification_id, now=None) -> Notification:

@@ -35,7 +35,9 @@ def reminders_deliver(log_ids) -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def budget_change_notice(form_id) -> bool:
-    return services.budget_change_notify(form_id=form_id, deliver="inline") is not None
+    from .budget_notices import budget_change_notify
+
+    return budget_change_notify(form_id=form_id, deliver="inline") is not None
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -225,19 +225,35 @@ def budget_change_recipients(project):
     """Who must hear of an approved budget change within 1 working day [§18]: the budget's
     issuers, the GM, 财务部, the project's sales lead, pre-sales lead, manager and members."""
 
-    ids = {project.sales_lead_id, project.presales_lead_id, project.project_manager_id}
-    ids |= set(project.members.values_list("pk", flat=True))
-    by_role = User.objects.filter(
-        is_active=True,
-        role_assignments__active=True,
-        role_assignments__role__code__in=DIRECTOR_ROLES,
+    ids = budget_change_recipient_ids([project])[project.pk]
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("id")
+
+
+def budget_change_recipient_ids(projects) -> dict[int, set[int]]:
+    """`budget_change_recipients`' user ids for each of `projects`, in three queries whatever
+    their number (not yet filtered on being active)."""
+
+    members: dict[int, set[int]] = {}
+    rows = Project.members.through.objects.filter(project_id__in=[p.pk for p in projects])
+    for project_id, user_id in rows.values_list("project_id", "user_id"):
+        members.setdefault(project_id, set()).add(user_id)
+    everyone = set(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__active=True,
+            role_assignments__role__code__in=DIRECTOR_ROLES,
+        ).values_list("pk", flat=True)
     )
-    ids |= set(by_role.values_list("pk", flat=True))
-    ids |= set(
+    everyone |= set(
         User.objects.filter(is_active=True, department__code=Dept.FIN).values_list("pk", flat=True)
     )
-    ids.discard(None)
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("id")
+    out = {}
+    for project in projects:
+        ids = {project.sales_lead_id, project.presales_lead_id, project.project_manager_id}
+        ids |= members.get(project.pk, set()) | everyone
+        ids.discard(None)
+        out[project.pk] = ids
+    return out
 
 
 def final_accounts_prefill(project) -> dict:

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from approvals.models import FormStatus
+from notifications.budget_notices import budget_change_notify
 from notifications.deadlines import project_deadlines
-from notifications.services import budget_change_notify
 from notifications.workdays import Workdays
 from workcal.calendar import add_working_days
 

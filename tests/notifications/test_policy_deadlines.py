@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from approvals.models import FormStatus
 from finance.selectors import final_accounts_due
+from notifications.budget_notices import budget_change_notify
 from notifications.deadlines import project_deadlines
 from notifications.due import policy_changed
 from notifications.models import Notification
 from notifications.reminders import reminders_scan
-from notifications.services import budget_change_notify
 from projects.models import PolicyDeadline, Project
 from projects.policy import policy_deadlines
 from projects.selectors import commission_issue_due

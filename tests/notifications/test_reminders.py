@@ -158,6 +158,41 @@ def test_commission_issue_reminders_go_to_pmo_then_up(org):
     assert not [k for k in keys if "commission_issue" in k]
 
 
+def _untold_budget_changes(org, n):
+    for i in range(n):
+        make_form(
+            make_project(org),
+            "budget_change",
+            status=FormStatus.APPROVED,
+            submitter=org["cost_dir"],
+            closed_at=at(2026, 9, 30, 16, i),
+        )
+
+
+def test_the_scan_tells_many_untold_budget_changes_in_the_queries_of_a_few(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    # The first run also creates the audit chain's heads; 8 changes stay within one SQLite
+    # insert (more rows are split by its parameter limit, one statement per ~999 values).
+    for n in (1, 4, 8):
+        _untold_budget_changes(org, n)
+        with CaptureQueriesContext(connection) as ctx:
+            result = reminders_scan(now=at(2026, 9, 30, 22))
+        assert result.budget_notices == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[2], counts
+    # each change is told once, with its own audit row, and nothing is told twice
+    assert ReminderLog.objects.filter(kind="budget_change_notice").count() == 13
+    from core.audit import audit_verify
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="budget_change.notified").count() == 13
+    assert audit_verify() is None
+    assert reminders_scan(now=at(2026, 9, 30, 22, 15)).budget_notices == 0
+
+
 def test_budget_change_notice_is_sent_by_the_scan_once(org, mailoutbox):
     project = make_project(org)
     change = make_form(
