@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -93,6 +94,9 @@ def _render_safely(func, *args):
         return None
 
 
+FORMS_PER_PAGE = 25
+
+
 @login_required
 def project_detail(request, pk):
     project = (
@@ -107,19 +111,22 @@ def project_detail(request, pk):
     )
     if project is None:
         raise Http404(_("项目不存在或无权查看。"))
-    forms = list(
-        forms_visible_to(request.user, project.forms.select_related("submitter")).order_by(
-            "created_at"
-        )
-    )
+    # The 表单 card: the forms the user sees, newest first, a page at a time (a project can
+    # gather hundreds); a form's data is not read for its row.
+    visible = forms_visible_to(request.user, project.forms.all())
+    forms_page = Paginator(
+        visible.select_related("submitter").defer("data").order_by("-created_at", "-id"),
+        FORMS_PER_PAGE,
+    ).get_page(request.GET.get("fp"))
+    forms = list(forms_page)
     titles = {k.slug: k.title for k in all_kinds()}
     for form in forms:
         form.kind_title = titles.get(form.kind, form.kind)
-    # One visibility rule for every card: the history shows the events of the forms the 表单
-    # card lists (and the project's own events), never a link to a form the user cannot open.
+    # One visibility rule for every card: the history shows the events of the forms the user
+    # sees (and the project's own events), never a link to a form the user cannot open.
     history = events_with_forms(
         AuditEvent.objects.filter(project_id=project.pk)
-        .filter(Q(form_id__isnull=True) | Q(form_id__in=[f.pk for f in forms]))
+        .filter(Q(form_id__isnull=True) | Q(form_id__in=visible.order_by().values("pk")))
         .select_related("actor", "on_behalf_of")
         .order_by("-id")[:30],
         known=forms,
@@ -138,6 +145,7 @@ def project_detail(request, pk):
         {
             "project": project,
             "forms": forms,
+            "forms_page": forms_page,
             "history": history,
             "timeline": timeline,
             "side_way": side_way,

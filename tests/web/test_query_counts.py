@@ -65,7 +65,15 @@ def test_project_page_query_count_is_flat(users, login, django_assert_max_num_qu
     with django_assert_max_num_queries(MAX_PROJECT_PAGE):
         response = client.get(f"/projects/{first.project_id}/")
     assert response.status_code == 200
-    assert response.content.decode().count("SQ-T-") == n
+    page = response.content.decode()
+    # The 表单 card shows a page of the newest forms, and says how many there are
+    assert page.count("SQ-T-") == min(n, 25)
+    assert f"SQ-T-{n - 1:04d}" in page and f"共 {n + 1} 份" in page
+    if n > 25:
+        assert "SQ-T-0000" not in page and "?fp=2" in page
+        last = client.get(f"/projects/{first.project_id}/?fp=99").content.decode()
+        pages = (n + 1 + 24) // 25
+        assert first.number in last and f"{pages} / {pages}" in last  # the oldest: the 立项书
 
 
 @pytest.mark.parametrize("n", SIZES)
