@@ -101,7 +101,8 @@ def queue_page(user, filters: QueueFilters, page=1, page_size=PAGE_SIZE, *, now=
     grouped = (
         base.order_by()
         .values("form_kind")
-        .annotate(n=Count("id"), hits=Count("id", filter=narrow) if narrow else Count("id"))
+        # COUNT(*): an index-only scan of the open seats' (user, form_kind, due_at) index
+        .annotate(n=Count("*"), hits=Count("id", filter=narrow) if narrow else Count("*"))
     )
     counts = [
         {
