@@ -131,14 +131,10 @@ def policy_owners(items) -> list[list]:
     return out
 
 
-def budget_change_audience(project) -> list:
-    """Everyone concerned by a budget change [§18]: the people projects.selectors names (team,
-    sales lead, directors, 财务部, GM), plus 项目管理部, which runs the budget process."""
-    return budget_change_audiences([project])[project.pk]
-
-
 def budget_change_audiences(projects) -> dict[int, list]:
-    """`budget_change_audience` of each of `projects`, in a fixed number of queries."""
+    """Everyone concerned by a budget change [§18], for each of `projects`, in a fixed number of
+    queries: the people projects.selectors names (team, sales lead, directors, 财务部, GM), plus
+    项目管理部, which runs the budget process."""
     ids = budget_change_recipient_ids(projects)
     users = (
         User.objects.filter(pk__in=set().union(*ids.values()), is_active=True)
