@@ -92,6 +92,12 @@ def _pk(value):
     return getattr(value, "pk", value)
 
 
+def _person(name, value) -> dict:
+    if value is None or isinstance(value, int):
+        return {f"{name}_id": value}
+    return {name: value}
+
+
 def emit(
     kind: str,
     *,
@@ -107,8 +113,10 @@ def emit(
         raise RuntimeError("emit() must run inside the transaction of the change it reports")
     fields = {
         "kind": kind,
-        "actor_id": _pk(actor),
-        "on_behalf_of_id": _pk(on_behalf_of),
+        # A user object is kept on the event, so subscribers that word a notice with its actor
+        # do not read it again.
+        **_person("actor", actor),
+        **_person("on_behalf_of", on_behalf_of),
         "project_id": _pk(project),
         "form_id": _pk(form),
         "payload": payload or {},
@@ -162,17 +170,19 @@ def emit_many(kind: str, items: list[dict], *, when=None) -> list[DomainEvent]:
 
 
 def defer_many(events: list[DomainEvent], name: str) -> None:
-    """`defer` for a batch of events that are new in this transaction (no row to look up)."""
+    """`defer` for a batch of events (one row per event, whichever notices it has)."""
     if name not in _SUBSCRIBERS:
         raise ValueError(f"no handler named {name}")
-    _outbox_rows(events, [name])
+    events = list({event.pk: event for event in events}.values())
+    _outbox_rows(events, [name], ignore_conflicts=True)
 
 
-def _outbox_rows(events, names) -> None:
+def _outbox_rows(events, names, ignore_conflicts=False) -> None:
     if not events or not names:
         return
     EventDelivery.objects.bulk_create(
-        [EventDelivery(event=event, subscriber=name) for event in events for name in names]
+        [EventDelivery(event=event, subscriber=name) for event in events for name in names],
+        ignore_conflicts=ignore_conflicts,
     )
     ids = [event.pk for event in events]
     transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
@@ -182,8 +192,14 @@ def defer(event: DomainEvent, name: str) -> None:
     """Give `event` an outbox row for the follow-up handler `name` (once), in this transaction."""
     if name not in _SUBSCRIBERS:
         raise ValueError(f"no handler named {name}")
-    _, created = EventDelivery.objects.get_or_create(event=event, subscriber=name)
-    if created:
+    # One INSERT … ON CONFLICT DO NOTHING: several notices of one event defer the same handler.
+    EventDelivery.objects.bulk_create(
+        [EventDelivery(event=event, subscriber=name)], ignore_conflicts=True
+    )
+    queued = event.__dict__.setdefault("_sipm_queued", set())
+    if name not in queued:
+        # Once per event object; a second task would find the row claimed or done anyway.
+        queued.add(name)
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue(event_id), robust=True)
 

@@ -8,7 +8,7 @@ relay), so sending never holds up the sweep."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.events import defer_many, emit_many
 from core.models import DomainEvent
@@ -16,7 +16,7 @@ from org.models import User
 
 from . import categories
 from .models import DeliveryStatus, Notification, OutboundMessage, ReminderLog
-from .services import DELIVER, STAGE_EVENTS, outbound_rows, preferences_of
+from .services import DELIVER, STAGE_EVENTS, notify, outbound_rows, preferences_of
 
 
 @dataclass
@@ -71,6 +71,48 @@ def notify_many(notices: list[Notice], *, now) -> list[str]:
             DomainEvent.objects.filter(pk__in=lost).delete()
         _inboxes_and_outbound(mine, unique, now)
     return list(mine)
+
+
+def notify_event(event, notices: list[Notice]) -> list[str]:
+    """Several notices telling one domain event (e.g. a copy to each department): recorded
+    together in a fixed number of queries, with what `notify` promises for each. If one of
+    their keys was recorded before (a rerun), each goes through `notify`, which skips it.
+    Returns the keys recorded by this call."""
+    unique: dict[str, Notice] = {}
+    for notice in notices:
+        notice.recipients = list({u.pk: u for u in notice.recipients if u is not None}.values())
+        if notice.recipients:
+            unique.setdefault(notice.key, notice)
+    if not unique:
+        return []
+    now = event.created_at
+    try:
+        with transaction.atomic():
+            made = ReminderLog.objects.bulk_create([_log(n, event, now) for n in unique.values()])
+            logs = {log.key: log for log in made}
+            _inboxes_and_outbound(logs, unique, now)
+    except IntegrityError:
+        return [n.key for n in unique.values() if _notify_one(event, n) is not None]
+    return list(logs)
+
+
+def _notify_one(event, notice: Notice):
+    return notify(
+        key=notice.key,
+        kind=notice.kind,
+        category=notice.category or None,
+        recipients=notice.recipients,
+        title=notice.title,
+        body=notice.body,
+        url=notice.url,
+        stage=notice.stage,
+        project=notice.project_id,
+        form=notice.form_id,
+        step=notice.step_id,
+        due_date=notice.due_date,
+        now=event.created_at,
+        event=event,
+    )
 
 
 def _event_item(notice: Notice) -> dict:

@@ -13,7 +13,9 @@ from org.models import Department, User
 from sipm.i18n import in_company_language
 
 from . import categories, people
+from .batch import Notice, notify_event
 from .links import form_url
+from .models import ReminderStage
 from .services import notify
 
 
@@ -55,13 +57,20 @@ def _notice(event, suffix, *, recipients, title, body, category, kind="form", st
 @in_company_language
 def waiting_on_you(event):
     p = event.payload
-    owners = _users(p.get("assignees") or [])
+    seats = set(p.get("assignees") or [])
+    # The seat holders and the submitter (named in the text, active or not) in one read.
+    people_read = (
+        User.objects.filter(pk__in=[i for i in (*seats, p.get("submitter")) if i])
+        .select_related("department")
+        .in_bulk()
+    )
+    owners = [u for pk, u in sorted(people_read.items()) if pk in seats and u.is_active]
     recipients = people.with_delegates(owners, timezone.localdate(event.created_at))
     due = parse_datetime(p["due_at"]) if p.get("due_at") else None
     body = _("%(form)s 的“%(step)s”等待您审批，提交人 %(who)s。") % {
         "form": _form_label(event),
         "step": p.get("name", ""),
-        "who": _who(User.objects.filter(pk=p.get("submitter")).first()),
+        "who": _who(people_read.get(p.get("submitter"))),
     }
     if due is not None:
         body += _("处理时限 %(n)d 个工作日（%(due)s 前）。") % {
@@ -164,30 +173,34 @@ def decided_for_you(event):
 @subscribe("form.copied", name="notifications.copies", sync=True)
 @in_company_language
 def copies_delivered(event):
-    """抄送 / 存档: the departments the policy names find the approved form in their list."""
+    """抄送 / 存档: the departments the policy names find the approved form in their list (one
+    notice per department, recorded together)."""
     words = {"copy": _("抄送"), "archive": _("存档"), "original": _("原件存档")}
-    logs = []
-    for copy in event.payload.get("copies", []):
-        dept = Department.objects.filter(pk=copy["department"]).first()
+    copies = event.payload.get("copies", [])
+    depts = Department.objects.in_bulk([c["department"] for c in copies])
+    members = people.members_of_departments(depts)
+    notices = []
+    for copy in copies:
+        dept = depts.get(copy["department"])
         if dept is None:
             continue
         word = words.get(copy["kind"], copy["kind"])
-        logs.append(
-            _notice(
-                event,
-                f"copy:{dept.pk}",
-                recipients=people.department_members(dept.code),
+        notices.append(
+            Notice(
+                key=f"event:{event.pk}:copy:{dept.pk}",
+                kind="form",
+                stage=ReminderStage.NOTICE,
+                category=categories.COPY,
+                recipients=members.get(dept.pk, []),
                 title=_("【%(word)s】%(form)s") % {"word": word, "form": _form_label(event)},
                 body=_("已批准的 %(form)s 已%(word)s至%(dept)s。")
-                % {
-                    "form": _form_label(event),
-                    "word": word,
-                    "dept": dept.name,
-                },
-                category=categories.COPY,
+                % {"form": _form_label(event), "word": word, "dept": dept.name},
+                url=form_url(event.form_id) if event.form_id else "",
+                project_id=event.project_id,
+                form_id=event.form_id,
             )
         )
-    return logs
+    return notify_event(event, notices)
 
 
 @subscribe("form.commented", name="notifications.mentioned", sync=True)

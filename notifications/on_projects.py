@@ -21,7 +21,11 @@ def budget_changed(event):
 
 
 def _project_notice(event, suffix, user_ids, title, body):
-    users = list(User.objects.filter(pk__in=[u for u in user_ids if u], is_active=True))
+    users = list(
+        User.objects.filter(pk__in=[u for u in user_ids if u], is_active=True).select_related(
+            "department"
+        )
+    )
     return notify(
         key=f"event:{event.pk}:{suffix}",
         kind="project",

@@ -88,6 +88,18 @@ def step_owners(steps) -> dict[int, list]:
     return {k: _active(v) for k, v in owners.items()}
 
 
+def members_of_departments(depts) -> dict[int, list]:
+    """{department id: its active members} for several departments, in one query."""
+    out: dict[int, list] = {pk: [] for pk in depts}
+    for user in (
+        User.objects.filter(is_active=True, department_id__in=list(depts))
+        .select_related("department__manager")
+        .order_by("id")
+    ):
+        out[user.department_id].append(user)
+    return out
+
+
 def department_members(code):
     return list(
         User.objects.filter(is_active=True, department__code=code)

@@ -4,9 +4,9 @@ else, returned, rejected or withdrawn, or they handed their seat over (转交) �
 marked read, so the unread badge counts only what still waits, as a DingTalk or Feishu to-do
 moves to 已处理."""
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from approvals.models import Decision, FormStep, StepStatus
+from approvals.models import Decision, StepStatus
 from core.events import subscribe
 
 from .models import Notification
@@ -27,36 +27,24 @@ TODO_KEYS = Q(reminder__key__endswith=":todo") | Q(reminder__key__endswith=":tra
     sync=True,
 )
 def todo_done(event) -> int:
-    """Mark the form's finished to-do notices read; returns how many."""
+    """Mark the form's finished to-do notices read, in one UPDATE; returns how many."""
     if not event.form_id:
         return 0
-    todo = list(
+    decided = Decision.objects.filter(
+        step_id=OuterRef("reminder__step_id"), step_pass=F("step__passes")
+    ).filter(Q(decider_id=OuterRef("recipient_id")) | Q(principal_id=OuterRef("recipient_id")))
+    done = ~Q(reminder__step__status=StepStatus.ACTIVE) | Q(Exists(decided))
+    if event.kind == "step.transferred":
+        done |= Q(
+            reminder__step_id=event.payload.get("step"), recipient_id=event.payload.get("from")
+        )
+    return (
         Notification.objects.filter(
             TODO_KEYS,
             read_at__isnull=True,
             reminder__form_id=event.form_id,
             reminder__step_id__isnull=False,
-        ).values_list("pk", "recipient_id", "reminder__step_id")
+        )
+        .filter(done)
+        .update(read_at=event.created_at)
     )
-    if not todo:
-        return 0
-    active = set(
-        FormStep.objects.filter(
-            pk__in={step_id for _pk, _r, step_id in todo}, status=StepStatus.ACTIVE
-        ).values_list("pk", flat=True)
-    )
-    finished = set()  # (step, person) whose part of an active step is done
-    for step_id, decider, principal in Decision.objects.filter(
-        step_id__in=active, step_pass=F("step__passes")
-    ).values_list("step_id", "decider_id", "principal_id"):
-        finished |= {(step_id, decider), (step_id, principal)}
-    if event.kind == "step.transferred":
-        finished.add((event.payload.get("step"), event.payload.get("from")))
-    done = [
-        pk
-        for pk, recipient, step_id in todo
-        if step_id not in active or (step_id, recipient) in finished
-    ]
-    if done:
-        Notification.objects.filter(pk__in=done).update(read_at=event.created_at)
-    return len(done)

@@ -47,7 +47,13 @@ ON_APPROVED = {
 
 
 def _form(event):
-    return Form.objects.select_related("project").get(pk=event.form_id)
+    """The event's form, read once for all this module's subscribers to the event."""
+    form = event.__dict__.get("_sipm_form")
+    if form is None:
+        form = event.__dict__["_sipm_form"] = Form.objects.select_related("project").get(
+            pk=event.form_id
+        )
+    return form
 
 
 @subscribe("form.submitted", "form.approved", name="projects.stage", sync=True)
