@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializer_fields import ChoiceLabelField
 from core.verbs import verb_label
 from org.api import DepartmentBriefOut, PersonOut
 
@@ -84,7 +85,7 @@ class FormBriefOut(serializers.Serializer):
     title = serializers.CharField()
     number = serializers.CharField()
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField("status")
     project = ProjectRefOut(allow_null=True)
     submitter = PersonOut()
     current_step = serializers.IntegerField(allow_null=True)
@@ -110,7 +111,7 @@ class DecisionOut(serializers.Serializer):
     decider = PersonOut()
     on_behalf_of = PersonOut(allow_null=True)
     decision = serializers.CharField()
-    decision_label = serializers.CharField(source="get_decision_display")
+    decision_label = ChoiceLabelField("decision")
     comment = serializers.CharField()
     data_hash = serializers.CharField()
     to_step = serializers.IntegerField(allow_null=True)
@@ -123,21 +124,17 @@ class StepOut(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField(source="role_label")
     kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = ChoiceLabelField("kind")
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField("status")
     fill_fields = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField()
     activated_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     assignees = AssigneeOut(many=True, source="assignees.all")
-    decisions = serializers.SerializerMethodField()
-
-    @extend_schema_field(DecisionOut(many=True))
-    def get_decisions(self, step):
-        by_step = self.context.get("decisions_by_step", {})
-        return DecisionOut(by_step.get(step.pk, []), many=True).data
+    # The step's decisions, set by FormDetailOut.get_steps from the form's prefetched ones.
+    decisions = DecisionOut(many=True, source="api_decisions", read_only=True)
 
 
 class EventOut(serializers.Serializer):
@@ -157,7 +154,7 @@ class EventOut(serializers.Serializer):
 class CopyOut(serializers.Serializer):
     department = DepartmentBriefOut()
     kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = ChoiceLabelField("kind")
     created_at = serializers.DateTimeField()
 
 
@@ -183,7 +180,7 @@ class FormDetailOut(FormBriefOut):
     approved_data_hash = serializers.CharField()
     editable = serializers.BooleanField(source="is_editable")
     steps = serializers.SerializerMethodField()
-    decisions = serializers.SerializerMethodField()
+    decisions = DecisionOut(many=True, source="decisions.all", read_only=True)
     events = EventOut(many=True, source="events.all")
     copies = CopyOut(many=True, source="copies.all")
 
@@ -199,11 +196,9 @@ class FormDetailOut(FormBriefOut):
         for d in decisions:
             by_step.setdefault(d.step_id, []).append(d)
         steps = [s for s in form.steps.all() if s.round == form.round]
-        return StepOut(steps, many=True, context={"decisions_by_step": by_step}).data
-
-    @extend_schema_field(DecisionOut(many=True))
-    def get_decisions(self, form):
-        return DecisionOut(form.decisions.all(), many=True).data
+        for step in steps:
+            step.api_decisions = by_step.get(step.pk, [])
+        return StepOut(steps, many=True).data
 
 
 class RouteStepOut(serializers.Serializer):

@@ -126,7 +126,8 @@ def _enqueue_issue(form_id) -> None:
 def document_download(*, acting_user, form_id) -> Download:
     """The PDF a user may download: the stored one for an approved form, a fresh 审批中
     rendering for a form in review; other forms have no document (Conflict)."""
-    form = form_detail_queryset().filter(pk=form_id).first()
+    # The form alone: a stored file needs nothing more; a fresh rendering reads the rest.
+    form = Form.objects.filter(pk=form_id).first()
     if form is None or not form_visible_to(acting_user, form):
         raise NotVisible(_("表单不存在或无权查看。"))
     if form.status not in PRINTABLE:
@@ -145,5 +146,5 @@ def document_download(*, acting_user, form_id) -> Download:
             if attempt == 1:
                 _enqueue_issue(form.pk)  # an eager Celery (tests, no worker) issues it right here
         raise DocumentPending(_("正式 PDF 正在生成，请稍候几秒后刷新。"))
-    content = render_pdf(form)
+    content = render_pdf(form_detail_queryset().get(pk=form.pk))
     return Download(content, _filename(form, False), sha256_bytes(content), False)

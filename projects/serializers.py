@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializer_fields import ChoiceLabelField
 from org.api import DepartmentBriefOut, PersonOut
 
 from .models import Stage
@@ -34,7 +35,7 @@ class ProjectBriefOut(serializers.Serializer):
     name = serializers.CharField()
     client = serializers.CharField(source="client_name")
     stage = serializers.CharField()
-    stage_label = serializers.CharField(source="get_stage_display")
+    stage_label = ChoiceLabelField("stage")
     department = DepartmentBriefOut(allow_null=True)
     sales_lead = PersonOut(allow_null=True)
     project_manager = PersonOut(allow_null=True)
@@ -51,7 +52,7 @@ class ProjectFormOut(serializers.Serializer):
     kind = serializers.CharField()
     number = serializers.CharField()
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = ChoiceLabelField("status")
     title = serializers.CharField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()

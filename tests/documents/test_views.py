@@ -122,6 +122,19 @@ class TestWebDownload:
         assert response["Content-Type"] == "application/pdf"
         assert "filename*=UTF-8''" in response["Content-Disposition"]
 
+    def test_a_stored_download_reads_the_form_and_its_file_only(
+        self, approved_form, org, client, django_assert_max_num_queries
+    ):
+        """A re-download is a file read: session, user, the form, the user's roles and
+        delegations, its visibility, the stored document (none of the form's steps, decisions or
+        copies)."""
+        client.force_login(org["sales"])
+        first = client.get(reverse("form-pdf", args=[approved_form.pk]))
+        assert first.status_code == 200
+        with django_assert_max_num_queries(7):
+            again = client.get(reverse("form-pdf", args=[approved_form.pk]))
+        assert again.status_code == 200 and again.content == first.content
+
     def test_a_draft_shows_a_chinese_message_with_409(self, doc_chain, org, client):
         draft = services.form_create(acting_user=org["sales"], kind=DOC_KIND, data=sample_data(org))
         client.force_login(org["sales"])
