@@ -52,6 +52,31 @@ def test_a_cleared_budget_field_leaves_the_older_figure(org, make_project, appro
     assert sum(v for v in budget.values() if v is not None) == row.budget
 
 
+def test_a_figure_set_only_in_the_first_of_many_versions_is_still_found(
+    org, make_project, approved_form
+):
+    # given a budget with 维护成本, then five changes that restate only 实施成本
+    project = make_project()
+    approved_form(
+        project,
+        "budget",
+        {"implementation_cost": "1000.00", "maintenance_cost": "200.00"},
+        closed_at=at(2025, 2, 1, 10),
+    )
+    for day in range(2, 7):
+        approved_form(
+            project,
+            "budget_change",
+            {"implementation_cost": f"{1000 + day}.00", "maintenance_cost": None},
+            closed_at=at(2025, 2, day, 10),
+        )
+    # then the newest 实施成本 and the first version's 维护成本 make the budget
+    budget = project_budget(project)
+    assert (budget["implementation"], budget["maintenance"]) == (D("1006.00"), D("200.00"))
+    assert sum(v for v in budget.values() if v is not None) == D("1206.00")
+    assert _rows()[project.pk].budget == D("1206.00")
+
+
 def test_the_latest_approved_form_wins_and_others_do_not_count(org, make_project, approved_form):
     # given an older and a newer approved quotation, and a newer one still in review
     project = make_project()
