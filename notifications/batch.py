@@ -35,13 +35,19 @@ class Notice:
     category: str = field(default="")
 
 
-def notify_many(notices: list[Notice], *, now) -> list[str]:
-    """Record the notices not recorded yet; returns the keys recorded by this call."""
+def _unique(notices: list[Notice]) -> dict[str, Notice]:
+    """{key: notice} of the notices that tell someone (each recipient once), first of a key."""
     unique: dict[str, Notice] = {}
     for notice in notices:
         notice.recipients = list({u.pk: u for u in notice.recipients if u is not None}.values())
         if notice.recipients:
             unique.setdefault(notice.key, notice)
+    return unique
+
+
+def notify_many(notices: list[Notice], *, now) -> list[str]:
+    """Record the notices not recorded yet; returns the keys recorded by this call."""
+    unique = _unique(notices)
     if not unique:
         return []
     with transaction.atomic():
@@ -78,11 +84,7 @@ def notify_event(event, notices: list[Notice]) -> list[str]:
     together in a fixed number of queries, with what `notify` promises for each. If one of
     their keys was recorded before (a rerun), each goes through `notify`, which skips it.
     Returns the keys recorded by this call."""
-    unique: dict[str, Notice] = {}
-    for notice in notices:
-        notice.recipients = list({u.pk: u for u in notice.recipients if u is not None}.values())
-        if notice.recipients:
-            unique.setdefault(notice.key, notice)
+    unique = _unique(notices)
     if not unique:
         return []
     now = event.created_at
