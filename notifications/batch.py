@@ -94,11 +94,14 @@ def notify_event(event, notices: list[Notice]) -> list[str]:
             logs = {log.key: log for log in made}
             _inboxes_and_outbound(logs, unique, now)
     except IntegrityError:
-        return [n.key for n in unique.values() if _notify_one(event, n) is not None]
+        return [
+            n.key for n in unique.values() if notify_notice(n, now=now, event=event) is not None
+        ]
     return list(logs)
 
 
-def _notify_one(event, notice: Notice):
+def notify_notice(notice: Notice, *, now, event=None, deliver: str = "queue"):
+    """`notify` for one Notice (its ReminderLog, or None if its key was recorded before)."""
     return notify(
         key=notice.key,
         kind=notice.kind,
@@ -112,7 +115,8 @@ def _notify_one(event, notice: Notice):
         form=notice.form_id,
         step=notice.step_id,
         due_date=notice.due_date,
-        now=event.created_at,
+        now=now,
+        deliver=deliver,
         event=event,
     )
 

@@ -14,12 +14,11 @@ from sipm.errors import Conflict, NotVisible
 from sipm.i18n import in_company_language
 
 from . import categories
-from .batch import Notice, notify_many
+from .batch import Notice, notify_many, notify_notice
 from .deadlines import BUDGET_CHANGE_NOTICE, budget_notice_key
 from .links import form_url
 from .models import ReminderStage
 from .people import budget_change_audiences
-from .services import notify
 from .workdays import Workdays, local_date
 
 
@@ -88,21 +87,7 @@ def budget_change_notify(*, form_id, acting_user=None, now=None, deliver="queue"
             raise Conflict(_("预算变更尚未批准，不能发出变更通知。"), code="wrong_state")
         recipients = budget_change_audiences([form.project])[form.project_id]
         notice = _notice(form, recipients, now, _days([form], now))
-        log = notify(
-            key=notice.key,
-            kind=notice.kind,
-            recipients=notice.recipients,
-            title=notice.title,
-            body=notice.body,
-            url=notice.url,
-            project=form.project,
-            form=form,
-            due_date=notice.due_date,
-            now=now,
-            deliver=deliver,
-            event=event,
-            category=notice.category,
-        )
+        log = notify_notice(notice, now=now, deliver=deliver, event=event)
         if log is not None:
             audit_append_many([_audit_row(notice, acting_user, now)])
     return log
