@@ -401,6 +401,10 @@ class StepAssignee(models.Model):
         db_constraint=False,  # a copy of the form's project, not a second owner
         related_name="+",
     )
+    # The project's creation time, the order project lists use, on every seat (open or not):
+    # "the newest projects with a form I hold or held a seat on" is an index range of the
+    # holder's seats, not a join of every seat they ever held to steps, forms and projects.
+    project_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -420,11 +424,22 @@ class StepAssignee(models.Model):
                 condition=Q(is_open=True),
                 name="stepassignee_open_kind",
             ),
+            # The newest projects of a holder's seats, and of the seats they handed on (转交).
+            models.Index(
+                fields=["user", "-project_created_at", "-project"],
+                condition=Q(project__isnull=False),
+                name="stepassignee_user_project",
+            ),
+            models.Index(
+                fields=["transferred_from", "-project_created_at", "-project"],
+                condition=Q(project__isnull=False, transferred_from__isnull=False),
+                name="stepassignee_handed_project",
+            ),
         ]
 
     @classmethod
     def opening(cls, step, form, user, **fields):
-        """A new open seat of an active step, with the copies the queue reads."""
+        """A new open seat of an active step, with the copies the queue and project lists read."""
         return cls(
             step=step,
             user=user,
@@ -434,6 +449,7 @@ class StepAssignee(models.Model):
             submitted_at=form.submitted_at,
             form_kind=form.kind,
             project_id=form.project_id,
+            project_created_at=form.project.created_at if form.project_id else None,
             **fields,
         )
 

@@ -30,7 +30,7 @@ def forms_visible_to(user, qs=None):
     if user_sees_all(user):
         return qs
     principals = principals_for(user)
-    # Who holds or held a seat, including whoever handed theirs on (转交).
+    # Who holds or held a seat, including whoever handed theirs on (转交): seats_held.
     approver = StepAssignee.objects.filter(step__form=OuterRef("pk")).filter(
         Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
     )
@@ -48,25 +48,28 @@ def forms_visible_to(user, qs=None):
     return qs.filter(condition)
 
 
-def visible_form_parts(user):
-    """forms_visible_to(user) as querysets whose union is the same set of forms, each one read
-    through an index (submitter, assignee, department, copy, status), for callers that want ids
-    — project visibility — instead of a correlated EXISTS per row. None: every form. Keep the
-    branches in step with forms_visible_to (tests/projects/test_visibility_shape.py checks)."""
+def seats_held(principals):
+    """The seats the principals hold or held, and those they handed on (转交), as two sets each
+    read through its own (person, project created_at) index (StepAssignee's Meta)."""
+    return [
+        StepAssignee.objects.filter(user_id__in=principals),
+        StepAssignee.objects.filter(transferred_from_id__in=principals),
+    ]
+
+
+def visible_project_parts(user):
+    """forms_visible_to(user) as querysets whose `project_id`s together are the projects of the
+    forms the user sees, each one read through an index, for project visibility: forms
+    (submitter, department, copy, status) and seats (seats_held), which carry their form's
+    project. None: every form. Keep the branches in step with forms_visible_to
+    (tests/projects/test_visibility_shape.py checks)."""
     if not user.is_authenticated:
         return []
     if user_sees_all(user):
         return None
     principals = principals_for(user)
     submitted = ~Q(status=FormStatus.DRAFT)
-    # Who holds or held a seat, including whoever handed theirs on (转交), as forms_visible_to.
-    seats = StepAssignee.objects.filter(
-        Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
-    )
-    parts = [
-        Form.objects.filter(submitter_id__in=principals),
-        Form.objects.filter(pk__in=seats.values("step__form_id")),
-    ]
+    parts = [Form.objects.filter(submitter_id__in=principals), *seats_held(principals)]
     # The managed departments as values, read first (one small query): the planner then knows
     # how many forms they have, and a user who manages none gets no part at all.
     managed = list(departments_managed_by(principals).values_list("pk", flat=True))

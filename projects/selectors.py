@@ -7,8 +7,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from approvals.models import Form, FormStatus
-from approvals.selectors import visible_form_parts
+from approvals.models import Form, FormStatus, StepAssignee
+from approvals.selectors import visible_project_parts
 from org.codes import DIRECTOR_ROLES, Dept
 from org.models import User
 from org.selectors import user_sees_all_projects
@@ -21,7 +21,7 @@ from .policy import deadline_days
 def visible_project_ids(user):
     """The ids of the projects the user sees (not counting roles that see all), as one UNION of
     index-backed id sets: the project's team, its members, and the projects of the forms the
-    user sees (approvals.selectors.visible_form_parts). The database reads only the user's own
+    user sees (approvals.selectors.visible_project_parts). The database reads only the user's own
     rows instead of testing every project with correlated EXISTS subqueries."""
 
     team = [
@@ -31,7 +31,7 @@ def visible_project_ids(user):
     team.append(
         Project.members.through.objects.filter(user_id=user.pk).order_by().values("project_id")
     )
-    parts = visible_form_parts(user)
+    parts = visible_project_parts(user)
     forms = [Form.objects.all()] if parts is None else parts
     team += [
         part.filter(project_id__isnull=False).order_by().values("project_id") for part in forms
@@ -42,6 +42,7 @@ def visible_project_ids(user):
 
 TEAM_FIELDS = ("initiator_id", "sales_lead_id", "presales_lead_id", "project_manager_id")
 NEWEST = ("-created_at", "-id")
+SEAT_NEWEST = ("-project_created_at", "-project_id")
 
 
 def newest_visible_ids(user, n, base=None) -> list[int]:
@@ -54,8 +55,10 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
     lists is cut to `n`. Each branch is a semi-join the planner can drive either way: from
     the created_at index while the set is dense (the copies of a department's forms, the
     forms of a managed department) or from the set's own index while it is sparse (a
-    person's projects, through the (person, created_at) indexes). Nothing reads all the ids a
-    user sees, and fetching n + 1 gives a count capped at n."""
+    person's projects, through the (person, created_at) indexes). The seats a person holds or
+    held carry their project's created_at, so that branch reads the head of the person's
+    seats in project order, however many they have. Nothing reads all the ids a user sees,
+    and fetching n + 1 gives a count capped at n."""
     base = Project.objects.all() if base is None else base
     if not user.is_authenticated or base.query.is_empty():
         return []
@@ -68,10 +71,20 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
     branches = [base.filter(**{field: user.pk}) for field in TEAM_FIELDS]
     members = Project.members.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
     branches.append(base.filter(Exists(members)))
-    parts = visible_form_parts(user)
+    branches = [b.order_by(*NEWEST).values_list("pk", "created_at")[:n] for b in branches]
+    parts = visible_project_parts(user)
+    filtered = bool(base.query.where)
     for part in [Form.objects.all()] if parts is None else parts:
-        branches.append(base.filter(Exists(part.filter(project_id=OuterRef("pk")))))
-    first, *rest = (b.order_by(*NEWEST).values_list("pk", "created_at")[:n] for b in branches)
+        if part.model is StepAssignee:
+            # A seat carries its project's created_at: the newest projects of a person's
+            # seats are the head of an index range (they may have thousands of seats).
+            seats = part.filter(project_id__in=base.values("pk")) if filtered else part
+            seats = seats.filter(project_id__isnull=False).order_by(*SEAT_NEWEST)
+            branches.append(seats.values_list("project_id", "project_created_at").distinct()[:n])
+        else:
+            within = base.filter(Exists(part.filter(project_id=OuterRef("pk"))))
+            branches.append(within.order_by(*NEWEST).values_list("pk", "created_at")[:n])
+    first, *rest = branches
     rows = first.union(*rest).order_by(*NEWEST)[:n]
     return [pk for pk, _created in rows]
 

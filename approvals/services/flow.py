@@ -163,7 +163,8 @@ def form_submit(*, acting_user, form_id, revision=None) -> Form:
             raise Conflict(_("表单已被更新，请刷新后再提交。"), code="stale")
         spec = get_kind(form.kind)
         if form.project_id and spec.gate:
-            project = lock_owner(form.project_id)
+            project = lock_owner(form.project_id) or form.project
+            form.project = project  # the locked row, for the seats' copies
             reason = spec.gate(project, form.data, form=form)
             if reason:
                 raise Conflict(reason, code="precondition")

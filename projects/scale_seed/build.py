@@ -170,6 +170,7 @@ class Seeder:
             "sales_lead": initiator,
             "amount": amount,
             "contract_amount": Decimal(amount) * Decimal("0.9"),
+            "created_at": created,
         }
         audit = out["audit"]
         audit.append(
@@ -309,7 +310,8 @@ class Seeder:
                 (
                     w.next_id(StepAssignee), sid, seat, "", open_,
                     dt(due) if open_ and due else None, dt(activated) if open_ else None,
-                    dt(at) if open_ else None, kind if open_ else "", p["id"] if open_ else None,
+                    dt(at) if open_ else None, kind if open_ else "", p["id"],
+                    dt(p["created_at"]),
                 )
             )  # fmt: skip
             if status == "approved":
@@ -391,7 +393,7 @@ class Seeder:
             "allow_add_signer", "allow_transfer", "transfer_scope", "comment_required",
             "added_position")),
         ("assignees", StepAssignee, ("id", "step_id", "user_id", "reason", "is_open", "due_at",
-            "waiting_since", "submitted_at", "form_kind", "project_id")),
+            "waiting_since", "submitted_at", "form_kind", "project_id", "project_created_at")),
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",
             "created_at")),
