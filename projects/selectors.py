@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 
 from approvals.models import Form, FormStatus, StepAssignee
 from approvals.selectors import visible_project_parts
@@ -179,36 +180,42 @@ def budget_figures(data: dict) -> dict:
     return figures
 
 
-def budget_versions(project) -> list[dict]:
-    """Every version of the project's budget [§17–§18]: the approved 项目预算表 (version 1), then
-    each approved 项目预算变更 in the order they were approved."""
+def budget_versions(project, newest=None) -> list[dict]:
+    """The versions of the project's budget [§17–§18], oldest first: the approved 项目预算表
+    (version 1), then each approved 项目预算变更 in the order they were approved. `newest`:
+    only the last that many, still numbered from the first (a project may gather hundreds)."""
 
-    forms = (
-        Form.objects.filter(
-            project=project, kind__in=("budget", "budget_change"), status=FormStatus.APPROVED
+    forms = Form.objects.filter(
+        project=project, kind__in=("budget", "budget_change"), status=FormStatus.APPROVED
+    )
+    first = forms.filter(kind="budget").order_by("closed_at", "id")
+    first_at, first_id = first.values("closed_at")[:1], first.values("id")[:1]
+    # A change approved before any budget cannot be, and is never numbered first.
+    since = Q(closed_at__gt=first_at) | Q(closed_at=first_at, id__gte=first_id)
+    numbered = (
+        forms.filter(since)
+        .annotate(
+            budget_version=Window(RowNumber(), order_by=(F("closed_at").asc(), F("id").asc()))
         )
         .select_related("submitter")
-        .order_by("closed_at", "id")
+        .order_by("-closed_at", "-id")
     )
-    versions = []
-    for form in forms:
-        if form.kind == "budget_change" and not versions:
-            continue  # a change without a budget cannot be approved; never number it first
-        versions.append(
-            {
-                "version": len(versions) + 1,
-                "form": form,
-                "kind": form.kind,
-                "approved_at": form.closed_at,
-                "figures": budget_figures(form.data),
-                "reason": form.data.get("reason", ""),
-            }
-        )
-    return versions
+    rows = list(numbered[:newest] if newest else numbered)
+    return [
+        {
+            "version": form.budget_version,
+            "form": form,
+            "kind": form.kind,
+            "approved_at": form.closed_at,
+            "figures": budget_figures(form.data),
+            "reason": form.data.get("reason", ""),
+        }
+        for form in reversed(rows)
+    ]
 
 
 def current_budget(project) -> dict | None:
-    versions = budget_versions(project)
+    versions = budget_versions(project, newest=1)
     return versions[-1] if versions else None
 
 

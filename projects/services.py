@@ -255,8 +255,11 @@ def budget_change_announce(*, acting_user, form, when):
         timezone.localdate(when), deadline_days(DeadlineCode.BUDGET_CHANGE_NOTICE)
     )
     # The engine saves the approved form after its hooks, so it may not be listed yet.
-    versions = budget_versions(project)
-    version = next((v["version"] for v in versions if v["form"].pk == form.pk), len(versions) + 1)
+    newest = next(iter(budget_versions(project, newest=1)), None)
+    if newest is not None and newest["form"].pk == form.pk:
+        version = newest["version"]
+    else:
+        version = (newest["version"] if newest else 0) + 1
     audit_append(
         verb="budget.change_notice",
         actor=acting_user,

@@ -95,6 +95,7 @@ def _render_safely(func, *args):
 
 
 FORMS_PER_PAGE = 25
+VERSIONS_SHOWN = 10
 
 
 @login_required
@@ -137,7 +138,9 @@ def project_detail(request, pk):
     project.signed_amount_text = (
         money_text(contract.data.get("contract_amount")) if contract is not None else ""
     )
-    versions = _render_safely(budget_versions, project)
+    # The newest budget versions, or all of them on request (a project may gather hundreds).
+    all_versions = request.GET.get("versions") == "all"
+    versions = _render_safely(budget_versions, project, None if all_versions else VERSIONS_SHOWN)
     bva = _render_safely(budget_vs_actual, project)
     return render(
         request,
@@ -153,6 +156,8 @@ def project_detail(request, pk):
             "budget_versions": [
                 {**v, "total_text": money_text(v["figures"]["total"])} for v in versions or []
             ],
+            # Versions are numbered from 1, so the newest number is how many there are.
+            "budget_version_count": versions[-1]["version"] if versions else 0,
             "bva": _money_cells(bva, ("budget", "actual", "variance")),
             "may_terminate": project.is_open
             and (user_sees_all(request.user) or project.sales_lead_id == request.user.pk),
