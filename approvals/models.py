@@ -526,8 +526,26 @@ class FormCopy(models.Model):
     )
     kind = models.CharField(max_length=10, choices=CopyKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the form's project and its creation time, as on StepAssignee: a department's
+    # newest projects with a copy are the head of an index range, not a walk of every project.
+    project = models.ForeignKey(
+        settings.SIPM_FORM_OWNER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a copy of the form's project, not a second owner
+        related_name="+",
+    )
+    project_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["form", "department"], name="unique_form_copy"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "-project_created_at", "-project"],
+                condition=Q(project__isnull=False),
+                name="formcopy_dept_project",
+            ),
         ]

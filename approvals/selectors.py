@@ -60,8 +60,8 @@ def seats_held(principals):
 def visible_project_parts(user):
     """forms_visible_to(user) as querysets whose `project_id`s together are the projects of the
     forms the user sees, each one read through an index, for project visibility: forms
-    (submitter, department, copy, status) and seats (seats_held), which carry their form's
-    project. None: every form. Keep the branches in step with forms_visible_to
+    (submitter, department, status), seats (seats_held) and the department's copies, which
+    carry their form's project and its creation time. None: every form. Keep the branches in step with forms_visible_to
     (tests/projects/test_visibility_shape.py checks)."""
     if not user.is_authenticated:
         return []
@@ -81,8 +81,7 @@ def visible_project_parts(user):
     elif scope == "approved":
         parts.append(Form.objects.approved())
     if user.department_id:
-        copies = FormCopy.objects.filter(department_id=user.department_id).values("form_id")
-        parts.append(Form.objects.filter(pk__in=copies))
+        parts.append(FormCopy.objects.filter(department_id=user.department_id))
     return parts
 
 

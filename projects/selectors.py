@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
-from approvals.models import Form, FormStatus, StepAssignee
+from approvals.models import Form, FormCopy, FormStatus, StepAssignee
 from approvals.selectors import visible_project_parts
 from org.codes import DIRECTOR_ROLES, Dept
 from org.models import User
@@ -57,8 +57,8 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
     the created_at index while the set is dense (the copies of a department's forms, the
     forms of a managed department) or from the set's own index while it is sparse (a
     person's projects, through the (person, created_at) indexes). The seats a person holds or
-    held carry their project's created_at, so that branch reads the head of the person's
-    seats in project order, however many they have. Nothing reads all the ids a user sees,
+    held, and the copies their department got, carry their project's created_at, so those
+    branches read the head of an index in project order, however many there are. Nothing reads all the ids a user sees,
     and fetching n + 1 gives a count capped at n."""
     base = Project.objects.all() if base is None else base
     if not user.is_authenticated or base.query.is_empty():
@@ -76,12 +76,13 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
     parts = visible_project_parts(user)
     filtered = bool(base.query.where)
     for part in [Form.objects.all()] if parts is None else parts:
-        if part.model is StepAssignee:
-            # A seat carries its project's created_at: the newest projects of a person's
-            # seats are the head of an index range (they may have thousands of seats).
-            seats = part.filter(project_id__in=base.values("pk")) if filtered else part
-            seats = seats.filter(project_id__isnull=False).order_by(*SEAT_NEWEST)
-            branches.append(seats.values_list("project_id", "project_created_at").distinct()[:n])
+        if part.model in (StepAssignee, FormCopy):
+            # Seats and copies carry their project's created_at: the newest projects of a
+            # person's seats or a department's copies are the head of an index range (a
+            # person may hold thousands of seats, a department gets tens of thousands).
+            rows = part.filter(project_id__in=base.values("pk")) if filtered else part
+            rows = rows.filter(project_id__isnull=False).order_by(*SEAT_NEWEST)
+            branches.append(rows.values_list("project_id", "project_created_at").distinct()[:n])
         else:
             within = base.filter(Exists(part.filter(project_id=OuterRef("pk"))))
             branches.append(within.order_by(*NEWEST).values_list("pk", "created_at")[:n])

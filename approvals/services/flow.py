@@ -118,7 +118,16 @@ def _finish_approved(form, when, *, actor):
     depts = {d.code: d for d in Department.objects.filter(code__in=[c for c, _k in spec.copies])}
     copies = [(depts[code], kind) for code, kind in spec.copies if code in depts]
     FormCopy.objects.bulk_create(
-        [FormCopy(form=form, department=dept, kind=kind) for dept, kind in copies],
+        [
+            FormCopy(
+                form=form,
+                department=dept,
+                kind=kind,
+                project_id=form.project_id,
+                project_created_at=form.project.created_at if form.project_id else None,
+            )
+            for dept, kind in copies
+        ],
         ignore_conflicts=True,
     )
     audit_append(

@@ -342,7 +342,8 @@ class Seeder:
                     payload={"data_hash": digest, "copies": [c for c, _k in spec.copies]},
                 )
             )
-            out["copies"] += [(fid, d, k, dt(t)) for d, k in copies]
+            made = dt(p["created_at"])
+            out["copies"] += [(fid, d, k, dt(t), p["id"], made) for d, k in copies]
         out["forms"].append(
             (
                 fid, kind, f"{spec.prefix}-S{fid:08d}", p["id"], js(data),
@@ -397,7 +398,8 @@ class Seeder:
         ("decisions", Decision, ("id", "form_id", "step_id", "decider_id", "on_behalf_of_id",
             "principal_id", "step_pass", "decision", "comment", "data_hash", "to_step",
             "created_at")),
-        ("copies", FormCopy, ("form_id", "department_id", "kind", "created_at")),
+        ("copies", FormCopy, ("form_id", "department_id", "kind", "created_at", "project_id",
+            "project_created_at")),
         ("costs", CostEntry, ("id", "project_id", "category", "date", "amount", "note",
             "entered_by_id", "created_at")),
         ("terms", PaymentTerm, ("id", "project_id", "contract_form_id", "position", "milestone",

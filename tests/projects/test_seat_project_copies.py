@@ -1,6 +1,7 @@
-"""Every seat, open or closed, carries its form's project and that project's creation time
-(the project lists read a person's newest projects from their seats in that order): written
-when a step opens its seats, by the scale seed, and by migration 0016's backfill."""
+"""Every seat, open or closed, and every copy (抄送/存档) carries its form's project and that
+project's creation time (the project lists read a person's newest projects from their seats and
+their department's copies in that order): written when a step opens its seats and when an
+approved form is copied, by the scale seed, and by the backfills of migrations 0016 and 0018."""
 
 import importlib
 from io import StringIO
@@ -10,22 +11,25 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from approvals.models import StepAssignee
+from approvals.models import FormCopy, StepAssignee
 from org.models import User
 from projects.selectors import newest_visible_ids
 
-backfill = importlib.import_module("approvals.migrations.0016_seat_project_created").backfill
+migrations = "approvals.migrations."
+backfill = importlib.import_module(migrations + "0016_seat_project_created").backfill
+backfill_copies = importlib.import_module(migrations + "0018_copy_project_created").backfill
 
 
 def wrong_copies():
     seats = StepAssignee.objects.select_related("step__form__project")
-    assert seats.exists()
+    copies = FormCopy.objects.select_related("form__project")
+    assert seats.exists() and copies.exists()
     out = []
-    for seat in seats:
-        project = seat.step.form.project
+    for row, form in [(s, s.step.form) for s in seats] + [(c, c.form) for c in copies]:
+        project = form.project
         want = (project.pk, project.created_at) if project else (None, None)
-        if (seat.project_id, seat.project_created_at) != want:
-            out.append((seat.pk, seat.project_id, seat.project_created_at, want))
+        if (row.project_id, row.project_created_at) != want:
+            out.append((type(row).__name__, row.pk, row.project_id, row.project_created_at, want))
     return out
 
 
@@ -37,6 +41,10 @@ def test_seats_opened_by_the_services_carry_the_project_and_its_creation(d, quot
     # A person who only ever held a seat on the project's forms finds it in their list.
     holder = User.objects.get(pk=closed.values_list("user_id", flat=True).first())
     assert project.pk in newest_visible_ids(holder, 50)
+    # So does whoever works in a department that got a copy of one of them.
+    copy = FormCopy.objects.filter(project=project).select_related("department").first()
+    reader = User.objects.create_user("reader", password="x", department=copy.department)
+    assert newest_visible_ids(reader, 50) == [project.pk]
 
 
 def test_the_scale_seed_writes_the_copies_on_every_seat(db):
@@ -50,5 +58,8 @@ def test_the_migration_backfills_seats_that_lack_the_copies(db):
     # Seats closed before 0015 had no project; none had the creation time.
     StepAssignee.objects.filter(is_open=False).update(project=None, project_created_at=None)
     StepAssignee.objects.update(project_created_at=None)
-    backfill(apps, SimpleNamespace(connection=connection))  # it uses only the connection
+    FormCopy.objects.update(project=None, project_created_at=None)
+    editor = SimpleNamespace(connection=connection)  # the backfills use only the connection
+    backfill(apps, editor)
+    backfill_copies(apps, editor)
     assert wrong_copies() == []
