@@ -118,6 +118,18 @@ class FormQuerySet(models.QuerySet):
         return self.filter(status=FormStatus.APPROVED)
 
 
+def project_copy_field():
+    """A copy of a form's project on a row the lists read by it (seats, copies)."""
+    return models.ForeignKey(
+        settings.SIPM_FORM_OWNER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a copy of the form's project, not a second owner
+        related_name="+",
+    )
+
+
 class Form(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("表单类型"), max_length=30, db_index=True)
     number = models.CharField(_("表单编号"), max_length=40, unique=True)
@@ -213,6 +225,12 @@ class Form(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
+
+    def project_copies(self) -> dict:
+        """The fields of a seat or a copy that copy this form's project (project_copy_field)."""
+        project = self.project if self.project_id else None
+        created = project.created_at if project is not None else None
+        return {"project_id": self.project_id, "project_created_at": created}
 
     # The state graph. Bodies only set fields in memory; services save and log.
     @transition(field=status, source=list(EDITABLE_STATUSES), target=FormStatus.IN_REVIEW)
@@ -393,14 +411,7 @@ class StepAssignee(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     form_kind = models.CharField(max_length=30, blank=True)
-    project = models.ForeignKey(
-        settings.SIPM_FORM_OWNER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,  # a copy of the form's project, not a second owner
-        related_name="+",
-    )
+    project = project_copy_field()
     # The project's creation time, the order project lists use, on every seat (open or not):
     # "the newest projects with a form I hold or held a seat on" is an index range of the
     # holder's seats, not a join of every seat they ever held to steps, forms and projects.
@@ -448,8 +459,7 @@ class StepAssignee(models.Model):
             waiting_since=step.activated_at,
             submitted_at=form.submitted_at,
             form_kind=form.kind,
-            project_id=form.project_id,
-            project_created_at=form.project.created_at if form.project_id else None,
+            **form.project_copies(),
             **fields,
         )
 
@@ -528,14 +538,7 @@ class FormCopy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Copies of the form's project and its creation time, as on StepAssignee: a department's
     # newest projects with a copy are the head of an index range, not a walk of every project.
-    project = models.ForeignKey(
-        settings.SIPM_FORM_OWNER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,  # a copy of the form's project, not a second owner
-        related_name="+",
-    )
+    project = project_copy_field()
     project_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

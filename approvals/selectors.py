@@ -30,7 +30,7 @@ def forms_visible_to(user, qs=None):
     if user_sees_all(user):
         return qs
     principals = principals_for(user)
-    # Who holds or held a seat, including whoever handed theirs on (转交): seats_held.
+    # Who holds or held a seat, including whoever handed theirs on (转交).
     approver = StepAssignee.objects.filter(step__form=OuterRef("pk")).filter(
         Q(user_id__in=principals) | Q(transferred_from_id__in=principals)
     )
@@ -61,8 +61,8 @@ def visible_project_parts(user):
     """forms_visible_to(user) as querysets whose `project_id`s together are the projects of the
     forms the user sees, each one read through an index, for project visibility: forms
     (submitter, department, status), seats (seats_held) and the department's copies, which
-    carry their form's project and its creation time. None: every form. Keep the branches in step with forms_visible_to
-    (tests/projects/test_visibility_shape.py checks)."""
+    carry their form's project and its creation time. None: every form. Keep the branches in
+    step with forms_visible_to (tests/projects/test_visibility_shape.py checks)."""
     if not user.is_authenticated:
         return []
     if user_sees_all(user):

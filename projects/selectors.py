@@ -43,7 +43,8 @@ def visible_project_ids(user):
 
 TEAM_FIELDS = ("initiator_id", "sales_lead_id", "presales_lead_id", "project_manager_id")
 NEWEST = ("-created_at", "-id")
-SEAT_NEWEST = ("-project_created_at", "-project_id")
+# Seats and copies carry their project's created_at (approvals.models.project_copy_field).
+CARRIED_NEWEST = ("-project_created_at", "-project_id")
 
 
 def newest_visible_ids(user, n, base=None) -> list[int]:
@@ -58,8 +59,8 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
     forms of a managed department) or from the set's own index while it is sparse (a
     person's projects, through the (person, created_at) indexes). The seats a person holds or
     held, and the copies their department got, carry their project's created_at, so those
-    branches read the head of an index in project order, however many there are. Nothing reads all the ids a user sees,
-    and fetching n + 1 gives a count capped at n."""
+    branches read the head of an index in project order, however many there are. Nothing
+    reads all the ids a user sees, and fetching n + 1 gives a count capped at n."""
     base = Project.objects.all() if base is None else base
     if not user.is_authenticated or base.query.is_empty():
         return []
@@ -81,7 +82,7 @@ def newest_visible_ids(user, n, base=None) -> list[int]:
             # person's seats or a department's copies are the head of an index range (a
             # person may hold thousands of seats, a department gets tens of thousands).
             rows = part.filter(project_id__in=base.values("pk")) if filtered else part
-            rows = rows.filter(project_id__isnull=False).order_by(*SEAT_NEWEST)
+            rows = rows.filter(project_id__isnull=False).order_by(*CARRIED_NEWEST)
             branches.append(rows.values_list("project_id", "project_created_at").distinct()[:n])
         else:
             within = base.filter(Exists(part.filter(project_id=OuterRef("pk"))))

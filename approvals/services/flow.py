@@ -119,13 +119,7 @@ def _finish_approved(form, when, *, actor):
     copies = [(depts[code], kind) for code, kind in spec.copies if code in depts]
     FormCopy.objects.bulk_create(
         [
-            FormCopy(
-                form=form,
-                department=dept,
-                kind=kind,
-                project_id=form.project_id,
-                project_created_at=form.project.created_at if form.project_id else None,
-            )
+            FormCopy(form=form, department=dept, kind=kind, **form.project_copies())
             for dept, kind in copies
         ],
         ignore_conflicts=True,
