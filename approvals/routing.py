@@ -117,9 +117,9 @@ def resolve(approvers: str, form) -> Resolution:
     result = Resolution()
     seen = set()
     terms = [t.strip() for t in approvers.split(",") if t.strip()]
-    labels = "、".join(_describe_term(t) for t in terms)
-    for term in terms:
-        label = _describe_term(term)
+    described = [(term, _describe_term(term)) for term in terms]  # each term read once
+    labels = "、".join(label for _term, label in described)
+    for term, label in described:
         for user in _term_users(term, form):
             if user.pk not in seen:
                 seen.add(user.pk)

@@ -19,7 +19,13 @@ from sipm.errors import DomainError
 
 from . import services
 from .models import STAGE_ORDER, STAGE_RANK, Project, Stage
-from .selectors import budget_versions, latest_approved, projects_visible_to, visible_page
+from .selectors import (
+    budget_versions,
+    latest_approved,
+    projects_visible_to,
+    read_form_states,
+    visible_page,
+)
 
 PROJECT_PAGE_SIZE = 20
 
@@ -76,6 +82,7 @@ def _startable(user, project):
     out = []
     if not project.is_open:
         return out
+    read_form_states(project)  # the gates below read the project's forms once, not per kind
     for kind in all_kinds():
         if kind.creates_project or not kind.needs_project:
             continue
