@@ -430,7 +430,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 from notifications.reminders import reminders_scan
+from sipm.celery import app
 get_resolver()._populate()  # a long-lived worker has its URLconf loaded before its first sweep
+with app.producer_or_acquire() as producer:  # ... and its broker connection open
+    producer.connection.ensure_connection(max_retries=1)
 with CaptureQueriesContext(connection) as ctx:
     t = time.perf_counter()
     result = reminders_scan()

@@ -17,7 +17,7 @@ from . import categories
 from .batch import Notice, notify_many, notify_notice
 from .deadlines import BUDGET_CHANGE_NOTICE, budget_notice_key
 from .links import form_url
-from .models import ReminderStage
+from .models import DeliveryStatus, ReminderLog, ReminderStage
 from .people import budget_change_audiences
 from .workdays import Workdays, local_date
 
@@ -112,3 +112,46 @@ def budget_change_notify_many(form_ids, *, now=None) -> int:
         recorded = set(notify_many(notices, now=now))
         audit_append_many([_audit_row(n, None, now) for n in notices if n.key in recorded])
     return len(recorded)
+
+
+@in_company_language
+def record_told(form_ids, *, now=None) -> int:
+    """Record approved budget changes as told, without telling anyone: for a history written in
+    bulk (the scale seed), whose changes were told in their approval's transaction on the
+    system they came from. Their notice rows are then what a running system has, and the sweep
+    finds no backlog; the inbox rows of those old notices are not written. Returns how many
+    were recorded (a change already told keeps its row)."""
+    now = now or timezone.now()
+    forms = list(_forms(form_ids).filter(status=FormStatus.APPROVED, project__isnull=False))
+    if not forms:
+        return 0
+    known = set(
+        ReminderLog.objects.filter(key__in=[budget_notice_key(f.pk) for f in forms]).values_list(
+            "key", flat=True
+        )
+    )
+    forms = [f for f in forms if budget_notice_key(f.pk) not in known]
+    days = _days(forms, now)
+    rows = []
+    for form in forms:
+        notice = _notice(form, [], now, days)
+        told = form.closed_at or now
+        rows.append(
+            ReminderLog(
+                key=notice.key,
+                kind=notice.kind,
+                stage=notice.stage,
+                project_id=notice.project_id,
+                form_id=notice.form_id,
+                due_date=notice.due_date,
+                title=notice.title,
+                body=notice.body,
+                url=notice.url,
+                status=DeliveryStatus.SENT,
+                attempts=1,
+                created_at=told,
+                sent_at=told,
+            )
+        )
+    ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)

@@ -28,6 +28,7 @@ LAYERS = [
 TOP = {
     "sipm.home",
     "sipm.management.commands.seed_demo",
+    "sipm.management.commands.seed_scale",
     "sipm.urls",
     "sipm.web_urls",
     "sipm.api_urls",

@@ -7,12 +7,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from approvals.fields import clean_fields, missing_required
 from approvals.kinds import all_kinds, get_kind
 from approvals.models import Form, FormStatus, StepAssignee
 from core.audit import audit_verify
 from finance.models import CostEntry, Payment
+from notifications.deadlines import BUDGET_CHANGE_NOTICE, budget_notice_key
+from notifications.models import Notification, ReminderLog
+from notifications.reminders import _budget_notices
 from org.codes import Dept, RoleCode
 from org.models import Delegation, Department, User
 from org.selectors import user_has_role
@@ -90,3 +94,18 @@ def test_commissioned_teams_come_from_the_delivery_department(db):
     assert all(user_has_role(User.objects.get(pk=pk), RoleCode.PM) for pk in managers)
     for form in Form.objects.filter(kind="handover").select_related("project"):
         assert form.submitter_id == form.project.project_manager_id
+
+
+def test_the_seeded_budget_changes_were_told_as_a_running_system_tells_them(seeded):
+    """Each approved 预算变更 of the history has its sent notice row, so the sweep's first run
+    finds no backlog to catch up; nobody's inbox is filled with the old notices."""
+
+    changes = Form.objects.filter(kind="budget_change", status=FormStatus.APPROVED)
+    assert changes.count() >= 290  # the big project's
+    logs = ReminderLog.objects.filter(kind=BUDGET_CHANGE_NOTICE)
+    assert set(logs.values_list("key", flat=True)) == {
+        budget_notice_key(pk) for pk in changes.values_list("pk", flat=True)
+    }
+    assert set(logs.values_list("status", flat=True)) == {"sent"}
+    assert not Notification.objects.filter(reminder__kind=BUDGET_CHANGE_NOTICE).exists()
+    assert _budget_notices(timezone.now()) == 0
