@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Form, FormStatus, FormStep, StepStatus
+from core.bulk import bulk_set
 from projects.models import Project
 from projects.policy import policy_deadlines
 from sipm.i18n import in_company_language
@@ -328,7 +329,7 @@ def _scan(*, now=None) -> ScanResult:
                 project.next_deadline_at = nxt
     # Sent first, then the columns move on: a send that fails leaves its item due for the next run.
     _send(result, due_now, now, gms)
-    FormStep.objects.bulk_update(steps, ["next_reminder_at"])
-    Project.objects.bulk_update(projects, ["next_deadline_at"])
+    bulk_set(steps, "next_reminder_at")
+    bulk_set(projects, "next_deadline_at")
     result.retried = deliveries_retry(now=now)
     return result
