@@ -441,15 +441,15 @@ from django.utils import timezone
 from notifications.workdays import SHANGHAI, Workdays
 now = None
 if sys.argv[-1] == "morning":
-    # The first sweep of a working day: what fell due over the quiet hours (weekends and
-    # holidays included) is told at once. Now, when now is a working day's reminder hour.
-    start, end = getattr(settings, "SIPM_REMINDER_HOURS", (8, 20))
+    # The first sweep of the next working day (08:05 Shanghai): what falls due until then,
+    # over the evening, the night and any days off, is told at once.
+    start, _end = getattr(settings, "SIPM_REMINDER_HOURS", (8, 20))
     local = timezone.now().astimezone(SHANGHAI)
-    day = local.date() + datetime.timedelta(days=0 if local.hour < end else 1)
+    day = local.date() + datetime.timedelta(days=0 if local.hour < start else 1)
     days = Workdays(day, day + datetime.timedelta(days=40))
     while not days.is_working(day):
         day += datetime.timedelta(days=1)
-    now = max(timezone.now(), datetime.datetime.combine(day, datetime.time(start, 5), SHANGHAI))
+    now = datetime.datetime.combine(day, datetime.time(start, 5), SHANGHAI)
 class Undo(Exception):
     pass
 try:
@@ -553,7 +553,7 @@ def show(all_results):
                 + (f"{v[0]:.2f} s, +{v[1]:.0f} MB peak RSS" if v else "failed/timeout")
             )
         for i, v in enumerate(r["sweep"], start=1):
-            what = "the day's first run (rolled back)" if i == 3 else f"run {i}"
+            what = "the next working day's first run (rolled back)" if i == 3 else f"run {i}"
             print(
                 f"[{s // 1000}k] sweep {what}: "
                 + (

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField
 
-from approvals.models import Form
+from approvals.models import Form, FormStatus
 from sipm.values import to_decimal
 
 from .categories import BUDGET_KINDS, categories
@@ -46,21 +46,29 @@ _as_decimal = to_decimal
 
 
 def project_budget(project) -> dict[str, Decimal | None]:
-    """{category: budget or None} for one project (one query per source kind group)."""
+    """{category: budget or None} for one project: one query per source kind group, or one
+    query in all when the page read the project's forms first (projects.selectors.
+    read_form_states: `project.form_states`, oldest approval first) and none without a source
+    form approved."""
     out: dict[str, Decimal | None] = dict.fromkeys(categories.values)
     sources = dict(BUDGET_SOURCES.items())
     groups: dict[tuple, list[str]] = {}
     for category, (kinds, _field) in sources.items():
-        groups.setdefault(kinds, []).append(category)
+        groups.setdefault(tuple(kinds), []).append(category)
+    datas = _known_datas(project, groups)
     for kinds, codes in groups.items():
-        forms = (
-            _approved(kinds)
-            .filter(project=project)
-            .order_by("-closed_at", "-id")
-            .values_list("data", flat=True)
-        )
+        if datas is None:
+            forms = (
+                _approved(kinds)
+                .filter(project=project)
+                .order_by("-closed_at", "-id")
+                .values_list("data", flat=True)
+            )
+            rows = _newest_first(forms)
+        else:
+            rows = datas[kinds]
         pending = set(codes)
-        for data in _newest_first(forms):
+        for data in rows:
             for category in list(pending):
                 value = _as_decimal((data or {}).get(sources[category][1]))
                 if value is not None:
@@ -69,6 +77,31 @@ def project_budget(project) -> dict[str, Decimal | None]:
             if not pending:
                 break
     return out
+
+
+def _known_datas(project, groups, first=3):
+    """For each kind group, the data of its approved forms, newest first, from the forms the
+    page read (`project.form_states`); the newest `first` of every group in one query, the rest
+    of a group only if its walk gets that far. None when the forms were not read."""
+    states = getattr(project, "form_states", None)
+    if states is None:
+        return None
+    newest = {
+        kinds: [
+            f.pk for f in reversed(states) if f.kind in kinds and f.status == FormStatus.APPROVED
+        ]
+        for kinds in groups
+    }
+    head = {pk for pks in newest.values() for pk in pks[:first]}
+    read = dict(Form.objects.filter(pk__in=head).values_list("pk", "data")) if head else {}
+
+    def walk(pks):
+        yield from (read.get(pk) for pk in pks[:first])
+        if len(pks) > first:
+            rest = dict(Form.objects.filter(pk__in=pks[first:]).values_list("pk", "data"))
+            yield from (rest.get(pk) for pk in pks[first:])
+
+    return {kinds: walk(pks) for kinds, pks in newest.items()}
 
 
 def _newest_first(rows, first=3):

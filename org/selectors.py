@@ -70,14 +70,20 @@ def departments_managed_by(principals):
 
 
 def principals_for(user, day=None) -> list[int]:
-    """The ids of the user and of everyone who delegated to them on `day`."""
-    ids = [user.pk]
-    ids += list(
-        Delegation.objects.active_on(day)
-        .filter(delegate=user)
-        .values_list("principal_id", flat=True)
-    )
-    return ids
+    """The ids of the user and of everyone who delegated to them on `day` (today: the local
+    date). One query per user object and day, as `_roles` (a request's user is fresh each
+    request; a page asks for them from several selectors)."""
+    day = day or timezone.localdate()
+    cache = getattr(user, "_sipm_principals", None)
+    if cache is None or cache[0] != day:
+        ids = [user.pk]
+        ids += (
+            Delegation.objects.active_on(day)
+            .filter(delegate=user)
+            .values_list("principal_id", flat=True)
+        )
+        cache = user._sipm_principals = (day, ids)
+    return list(cache[1])
 
 
 def active_delegates_of(user_ids, day=None) -> dict[int, list[int]]:

@@ -183,6 +183,11 @@ def has_approved(project, kind, exclude=()) -> bool:
 
 
 def latest_approved(project, kind):
+    """The newest approved form of a kind on the project, or None (no query when the page read
+    the project's forms first and none of the kind is approved)."""
+    known = _known_forms(project, kind, (), FormStatus.APPROVED)
+    if known is not None:
+        return Form.objects.filter(pk=known[-1].pk).first() if known else None
     return approved_forms(project, kind).last()
 
 
@@ -224,6 +229,8 @@ def budget_versions(project, newest=None) -> list[dict]:
     (version 1), then each approved 项目预算变更 in the order they were approved. `newest`:
     only the last that many, still numbered from the first (a project may gather hundreds)."""
 
+    if getattr(project, "form_states", None) is not None and not has_approved(project, "budget"):
+        return []  # the page read the project's forms: no approved 项目预算表, no versions
     forms = Form.objects.filter(
         project=project, kind__in=("budget", "budget_change"), status=FormStatus.APPROVED
     )

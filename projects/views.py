@@ -82,7 +82,8 @@ def _startable(user, project):
     out = []
     if not project.is_open:
         return out
-    read_form_states(project)  # the gates below read the project's forms once, not per kind
+    if getattr(project, "form_states", None) is None:
+        read_form_states(project)  # the gates below read the project's forms once, not per kind
     for kind in all_kinds():
         if kind.creates_project or not kind.needs_project:
             continue
@@ -119,6 +120,9 @@ def project_detail(request, pk):
     )
     if project is None:
         raise Http404(_("项目不存在或无权查看。"))
+    # The kind and status of every form, read once: the 发起 list's gates, the contract, the
+    # budget versions and the budget-vs-actual card answer "is there an approved …" from it.
+    read_form_states(project)
     # The 表单 card: the forms the user sees, newest first, a page at a time (a project can
     # gather hundreds); a form's data is not read for its row.
     visible = forms_visible_to(request.user, project.forms.all())

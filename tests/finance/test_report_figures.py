@@ -1,17 +1,24 @@
 """The monthly report's figures, row by row: budgets from the latest approved form that has a
-value, zero rows for projects without lines, and JSON text identical to json.dumps of the rows."""
+value, zero rows for projects without lines, and JSON text identical to json.dumps of the rows.
+A project's budget is the same whether it reads the database per kind group or the forms the
+project page read first (projects.selectors.read_form_states)."""
 
 import json
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from approvals.models import FormStatus
 from finance.budgets import project_budget
 from finance.models import CostEntry
 from finance.reports import data
 from finance.reports.services import iter_json, row_json
+from projects.models import Project
+from projects.selectors import read_form_states
 
 from .conftest import FormFactory, at
 
@@ -21,6 +28,20 @@ MARCH = data.parse_month("2025-03")
 
 def _rows():
     return {row.project_id: row for row in data.iter_rows(MARCH)}
+
+
+def _budget(project):
+    """project_budget read both ways, which must agree; the page's way reads at most one form
+    query while no group has more than three approved forms."""
+    from_db = project_budget(Project.objects.get(pk=project.pk))
+    page = read_form_states(Project.objects.get(pk=project.pk))
+    approved = Counter(f.kind for f in page.form_states if f.status == FormStatus.APPROVED)
+    with CaptureQueriesContext(connection) as ctx:
+        from_states = project_budget(page)
+    if max(approved.values(), default=0) <= 3:
+        assert len([q for q in ctx.captured_queries if '"approvals_form"' in q["sql"]]) <= 1
+    assert from_states == from_db
+    return from_db
 
 
 def _cost(project, user, category, day, amount):
@@ -48,7 +69,7 @@ def test_a_cleared_budget_field_leaves_the_older_figure(org, make_project, appro
     row = _rows()[project.pk]
     # then 实施成本 comes from the change and 维护成本 still from the budget
     assert row.budget == D("1700.00")
-    budget = project_budget(project)
+    budget = _budget(project)
     assert sum(v for v in budget.values() if v is not None) == row.budget
 
 
@@ -71,7 +92,7 @@ def test_a_figure_set_only_in_the_first_of_many_versions_is_still_found(
             closed_at=at(2025, 2, day, 10),
         )
     # then the newest 实施成本 and the first version's 维护成本 make the budget
-    budget = project_budget(project)
+    budget = _budget(project)
     assert (budget["implementation"], budget["maintenance"]) == (D("1006.00"), D("200.00"))
     assert sum(v for v in budget.values() if v is not None) == D("1206.00")
     assert _rows()[project.pk].budget == D("1206.00")
@@ -170,3 +191,35 @@ def test_streamed_json_is_valid_with_many_rows(org, make_project):
     body = json.loads("".join(pieces))
     assert len(body["projects"]) == 5
     assert body["totals"]["projects"] == 5
+
+
+def test_every_source_group_is_read_both_ways_alike(org, make_project, approved_form):
+    # given an approved 立项书, budget with four changes (more than three in its group) and
+    # two quotations, each group's newest value wins whichever way the forms are read
+    project = make_project()
+    approved_form(project, "initiation", {"presales_budget": "50.00"}, closed_at=at(2025, 1, 5, 9))
+    approved_form(
+        project,
+        "budget",
+        {"implementation_cost": "1000.00", "management_cost": "70.00"},
+        closed_at=at(2025, 2, 1, 10),
+    )
+    for day in range(2, 6):
+        approved_form(
+            project,
+            "budget_change",
+            {"implementation_cost": f"{1000 + day}.00"},
+            closed_at=at(2025, 2, day, 10),
+        )
+    approved_form(project, "quotation", {"purchase_cost": "100.00"}, closed_at=at(2025, 1, 9, 9))
+    approved_form(
+        project,
+        "quotation",
+        {"purchase_cost": "300.00", "sales_expense": "20.00"},
+        closed_at=at(2025, 1, 10, 9),
+    )
+    budget = _budget(project)
+    figures = {k: v for k, v in budget.items() if v is not None}
+    assert sorted(figures.values()) == [
+        D(x) for x in ("20.00", "50.00", "70.00", "300.00", "1005.00")
+    ]

@@ -12,7 +12,7 @@ SIZES = [5, 100]
 # The same ceiling for both sizes: a page whose queries grew with its items would break it.
 MAX_QUEUE = 14
 MAX_PROJECT_LIST = 13
-MAX_PROJECT_PAGE = 29
+MAX_PROJECT_PAGE = 15
 MAX_HOME = 15
 MAX_DASHBOARD = 8
 
