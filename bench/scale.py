@@ -424,6 +424,14 @@ else:
 print(time.perf_counter() - t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024, n)
 """
 
+DASHBOARD = r"""
+# What beat does every 5 minutes (projects.tasks.dashboard_snapshot_build): the page then reads
+# the snapshot, as in a running system, instead of one measured request building it.
+from projects.dashboard import snapshot_refresh
+snap = snapshot_refresh()
+print(snap.took_ms / 1000 if snap is not None else -1)
+"""
+
 SWEEP = r"""
 import time
 from django.db import connection
@@ -493,10 +501,11 @@ def run_size(size, args):
     print(f"== {size} projects ==", flush=True)
     prepare(size, args.reuse)
     f = facts(size)
+    dashboard_build = script(size, DASHBOARD)
     server = Server(size, args.workers)
     try:
         pages, results, bare = interleaved(server, f, args.rounds)
-        out = {"pages": {}, "bare": {}}
+        out = {"pages": {}, "bare": {}, "dashboard_build": dashboard_build}
         for kind, (ms, nq) in bare.items():
             out["bare"][kind] = {"p50": pct(ms, 50), "p95": pct(ms, 95), "queries": max(nq)}
         for label, kind, _fn in pages:
@@ -550,6 +559,11 @@ def show(all_results):
         print(
             f"[{s // 1000}k] PDF not yet issued (ms, queries, HTTP): "
             f"{[(round(ms), q, st) for ms, q, st in r['pdf_fresh']]} (202: the worker issues it)"
+        )
+        build = (r.get("dashboard_build") or [None])[0]
+        print(
+            f"[{s // 1000}k] dashboard snapshot (beat's build, before the pages): "
+            + (f"{build:.2f} s" if build is not None and build >= 0 else "not built")
         )
         for fmt, v in r["report"].items():
             print(
