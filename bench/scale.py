@@ -437,7 +437,7 @@ import time
 from django.db import connection
 from django.urls import get_resolver
 from notifications.reminders import reminders_scan
-from sipm.bench import _Counter
+from sipm.bench import QueryCounter
 from sipm.celery import app
 get_resolver()._populate()  # a long-lived worker has its URLconf loaded before its first sweep
 with app.producer_or_acquire() as producer:  # ... and its broker connection open
@@ -464,7 +464,7 @@ try:
     # Counted as the pages' queries are (sipm.bench): CaptureQueriesContext would force the debug
     # cursor, which renders every statement with its parameters (megabytes for a batch's inserts)
     # and adds that to the time measured.
-    counter = _Counter()
+    counter = QueryCounter()
     with transaction.atomic(), connection.execute_wrapper(counter):
         t = time.perf_counter()
         result = reminders_scan(now=now)

@@ -8,15 +8,15 @@ relay), so sending never holds up the sweep."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from core.events import defer_many, emit_many
 from core.models import DomainEvent
 from org.models import User
 
 from . import categories
-from .models import DeliveryStatus, Notification, OutboundMessage, ReminderLog
-from .services import DELIVER, STAGE_EVENTS, notify, outbound_rows, preferences_of
+from .models import DeliveryStatus, OutboundMessage, ReminderLog
+from .services import DELIVER, STAGE_EVENTS, inbox_insert, notify, outbound_rows, preferences_of
 
 
 @dataclass
@@ -171,52 +171,10 @@ def _inboxes_and_outbound(logs: dict, notices: dict, now) -> None:
         )
         outbound += rows
         (loud if rows else quiet).append(log)
-    _inbox_insert(inbox, now)
+    inbox_insert(inbox, now)
     OutboundMessage.objects.bulk_create(outbound)
     if quiet:
         ReminderLog.objects.filter(pk__in=[log.pk for log in quiet]).update(
             status=DeliveryStatus.SENT, sent_at=now
         )
     defer_many([log.event for log in loud], DELIVER)
-
-
-def _inbox_insert(pairs: list[tuple], now) -> None:
-    """One Notification per (log, recipient), with the log's title, body and link.
-
-    On PostgreSQL the rows are copied from their ReminderLog rows in the database, joined to
-    two arrays of ids: a morning sweep records thousands of them, and bulk_create would prepare
-    and send every row's texts once per recipient (~0.9 s for 650 reminders at 100k projects;
-    the statement's own work is a few tens of ms). Elsewhere, bulk_create."""
-    if not pairs:
-        return
-    if connection.vendor != "postgresql":
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    title=log.title,
-                    body=log.body,
-                    url=log.url,
-                    created_at=now,
-                    reminder=log,
-                )
-                for log, user in pairs
-            ]
-        )
-        return
-    quote = connection.ops.quote_name
-    meta, logs = Notification._meta, ReminderLog._meta
-    column = {f.name: quote(f.column) for f in meta.concrete_fields}
-    log_pk = logs.pk.rel_db_type(connection)
-    user_pk = meta.get_field("recipient").target_field.rel_db_type(connection)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({column['recipient']}, {column['title']}, "
-        f"{column['body']}, {column['url']}, {column['created_at']}, {column['reminder']}) "
-        f"SELECT v.recipient, r.{quote(logs.get_field('title').column)}, "
-        f"r.{quote(logs.get_field('body').column)}, r.{quote(logs.get_field('url').column)}, "
-        f"%s, r.{quote(logs.pk.column)} "
-        f"FROM unnest(%s::{log_pk}[], %s::{user_pk}[]) WITH ORDINALITY AS v(log, recipient, n) "
-        f"JOIN {quote(logs.db_table)} r ON r.{quote(logs.pk.column)} = v.log ORDER BY v.n"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, [log.pk for log, _u in pairs], [u.pk for _l, u in pairs]])

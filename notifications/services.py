@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,20 +50,47 @@ def _stale_claim() -> timedelta:
     return timedelta(seconds=seconds) if seconds is not None else STALE_CLAIM
 
 
-def _notifications_create(*, log, recipients, now) -> list[Notification]:
-    return Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                title=log.title,
-                body=log.body,
-                url=log.url,
-                created_at=now,
-                reminder=log,
-            )
-            for user in recipients
-        ]
+def inbox_insert(pairs: list[tuple], now) -> None:
+    """One Notification per (log, recipient), with the log's title, body and link: the inbox
+    rows of `notify` and of a batch (notifications.batch).
+
+    On PostgreSQL the rows are copied from their ReminderLog rows in the database, joined to
+    two arrays of ids: a morning sweep records thousands of them, and bulk_create would prepare
+    and send every row's texts once per recipient (next-morning sweep at 100k projects, 653
+    reminders: 2.09 → 1.68 s). Elsewhere, bulk_create."""
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    title=log.title,
+                    body=log.body,
+                    url=log.url,
+                    created_at=now,
+                    reminder=log,
+                )
+                for log, user in pairs
+            ]
+        )
+        return
+    quote = connection.ops.quote_name
+    meta, logs = Notification._meta, ReminderLog._meta
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    log_pk = logs.pk.rel_db_type(connection)
+    user_pk = meta.get_field("recipient").target_field.rel_db_type(connection)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({column['recipient']}, {column['title']}, "
+        f"{column['body']}, {column['url']}, {column['created_at']}, {column['reminder']}) "
+        f"SELECT v.recipient, r.{quote(logs.get_field('title').column)}, "
+        f"r.{quote(logs.get_field('body').column)}, r.{quote(logs.get_field('url').column)}, "
+        f"%s, r.{quote(logs.pk.column)} "
+        f"FROM unnest(%s::{log_pk}[], %s::{user_pk}[]) WITH ORDINALITY AS v(log, recipient, n) "
+        f"JOIN {quote(logs.db_table)} r ON r.{quote(logs.pk.column)} = v.log ORDER BY v.n"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, [log.pk for log, _u in pairs], [u.pk for _l, u in pairs]])
 
 
 def preferences_of(users) -> dict:
@@ -175,7 +202,7 @@ def notify(
                 url=url[:300],
                 created_at=now,
             )
-            _notifications_create(log=log, recipients=recipients, now=now)
+            inbox_insert([(log, user) for user in recipients], now)
             outbound = _outbound_create(log=log, recipients=recipients, category=category)
             if not outbound:
                 log.status = DeliveryStatus.SENT

@@ -13,7 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
-class _Counter:
+class QueryCounter:
+    """Counts the statements run on a connection: `with connection.execute_wrapper(counter)`."""
+
     def __init__(self):
         self.n = 0
 
@@ -29,7 +31,7 @@ class ServerTiming:
         self.get_response = get_response
 
     def __call__(self, request):
-        counter = _Counter()
+        counter = QueryCounter()
         started = time.perf_counter()
         with connections["default"].execute_wrapper(counter):
             response = self.get_response(request)
