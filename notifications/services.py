@@ -77,17 +77,18 @@ def inbox_insert(pairs: list[tuple], now) -> None:
         return
     quote = connection.ops.quote_name
     meta, logs = Notification._meta, ReminderLog._meta
-    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    # Every concrete field has a column; str() tells the type checker so.
+    column = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
+    log_column = {f.name: quote(str(f.column)) for f in logs.concrete_fields}
     log_pk = logs.pk.rel_db_type(connection)
     user_pk = meta.get_field("recipient").target_field.rel_db_type(connection)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({column['recipient']}, {column['title']}, "
         f"{column['body']}, {column['url']}, {column['created_at']}, {column['reminder']}) "
-        f"SELECT v.recipient, r.{quote(logs.get_field('title').column)}, "
-        f"r.{quote(logs.get_field('body').column)}, r.{quote(logs.get_field('url').column)}, "
-        f"%s, r.{quote(logs.pk.column)} "
+        f"SELECT v.recipient, r.{log_column['title']}, r.{log_column['body']}, "
+        f"r.{log_column['url']}, %s, r.{log_column['id']} "
         f"FROM unnest(%s::{log_pk}[], %s::{user_pk}[]) WITH ORDINALITY AS v(log, recipient, n) "
-        f"JOIN {quote(logs.db_table)} r ON r.{quote(logs.pk.column)} = v.log ORDER BY v.n"
+        f"JOIN {quote(logs.db_table)} r ON r.{log_column['id']} = v.log ORDER BY v.n"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [now, [log.pk for log, _u in pairs], [u.pk for _l, u in pairs]])
