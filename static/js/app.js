@@ -85,6 +85,10 @@
     root.querySelectorAll("select[data-people-url]").forEach(function (select) {
       if (select.tomselect) return;
       var url = select.dataset.peopleUrl;
+      // Once a person is picked, nothing but the person reopens the list: Tom Select opens
+      // it on every search answer while the input has focus, so a late one (the focus
+      // preload on a slow network) covered the form's buttons.
+      var picked = false;
       var settings = {
         valueField: "id",
         labelField: "label",
@@ -92,6 +96,9 @@
         maxOptions: 50,
         preload: "focus",
         plugins: select.multiple ? ["remove_button"] : [],
+        onItemAdd: function () { picked = !select.multiple; },
+        onItemRemove: function () { picked = false; },
+        onBlur: function () { picked = false; },
         load: function (query, callback) {
           var sep = url.indexOf("?") >= 0 ? "&" : "?";
           fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
@@ -103,7 +110,22 @@
           no_results: function () { return '<div class="no-results">' + (select.dataset.emptyText || "—") + "</div>"; },
         },
       };
-      new window.TomSelect(select, settings);
+      var picker = new window.TomSelect(select, settings);
+      if (select.multiple) return;
+      var open = picker.open;
+      picker.open = function () { if (!picked) open.call(picker); };
+      // The person reopens the list on purpose: a click on the control, an arrow key or
+      // typing (picking empties the text box, so only text counts). Capture on the wrapper
+      // runs before Tom Select's own handlers.
+      picker.wrapper.addEventListener("mousedown", function (event) {
+        if (picker.control.contains(event.target)) picked = false;
+      }, true);
+      picker.wrapper.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") picked = false;
+      }, true);
+      picker.wrapper.addEventListener("input", function () {
+        if (picker.control_input.value) picked = false;
+      }, true);
     });
   }
 

@@ -82,6 +82,49 @@ def test_add_signer_before_me_then_transfer(open_as, live_server, people, shot):
     shot(li, "form-after-transfer")
 
 
+def test_a_late_search_answer_does_not_reopen_the_picker_over_the_form(
+    open_as, live_server, people
+):
+    """The picker's focus preload answers after the person was picked (a slow network): the
+    list stays closed, so the 确定加签 button is not covered."""
+    (form,) = initiations(people, 1)
+    page = open_as("mkt_mgr")
+    held = []
+
+    def hold_the_preload(route):
+        if route.request.url.endswith("q="):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/people/?\?"), hold_the_preload)
+    page.goto(f"{live_server.url}/forms/{form.pk}/")
+    page.locator("#add-signer summary").click()
+    page.locator("#add-signer .ts-control").click()
+    page.keyboard.type("尤客服")
+    page.locator(".ts-dropdown .option", has_text="尤客服").click()
+    wrapper = page.locator("#add-signer .ts-wrapper")
+    expect(wrapper).to_have_class(re.compile("has-items"))
+    assert len(held) == 1
+    held[0].continue_()
+    expect(wrapper).not_to_have_class(re.compile(r"\bloading\b"))
+    dropdown = page.locator("#add-signer .ts-dropdown")
+    expect(dropdown).to_be_hidden()
+    # The person can still reopen the list, by a click or by typing
+    page.locator("#add-signer .ts-control").click()
+    expect(dropdown).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dropdown).to_be_hidden()
+    page.keyboard.type("李")
+    expect(dropdown).to_be_visible()
+    expect(dropdown.locator(".option", has_text="李客服")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dropdown).to_be_hidden()
+    expect(page.locator("#add-signer-user")).to_have_value(str(people["cs_mgr"].pk))
+    page.get_by_role("button", name="确定加签").click(timeout=3000)
+    expect(page.locator("#steps")).to_contain_text("加签：尤客服")
+
+
 def test_phone_layout_content_first_and_a_sticky_decision_bar(open_as, live_server, people, shot):
     (form,) = initiations(people, 1)
     page = open_as("mkt_mgr", viewport=PHONE)
